@@ -1,0 +1,109 @@
+r"""Input checks shared by every public function (one template for messages).
+
+Every message follows ``<argument> must be <expectation>; got <value>.``,
+sometimes followed by a hint, so that a reader who passes the wrong thing is
+told which argument, what was expected and what arrived.
+"""
+import numbers
+
+import numpy as np
+
+
+def as_float_array(x, name):
+    r"""Return ``x`` as a floating-point NumPy array.
+
+    Floating arrays keep their dtype; integers and booleans become float64
+    (a loss of integer labels treated as numbers is still a real number).
+
+    Raises:
+        TypeError: if ``x`` is not numeric (strings, objects, complex numbers).
+        ValueError: if ``x`` is ragged (rows of different lengths).
+
+    Examples:
+        >>> as_float_array([1, 2], "input").dtype
+        dtype('float64')
+        >>> as_float_array(np.ones(2, dtype=np.float32), "input").dtype
+        dtype('float32')
+    """
+    try:
+        arr = np.asarray(x)
+    except ValueError:
+        raise ValueError(f"{name} must be a rectangular array of numbers; got a ragged sequence.") from None
+    if arr.dtype.kind == "f":
+        return arr
+    if arr.dtype.kind in "iub":
+        return arr.astype(np.float64)
+    raise TypeError(f"{name} must be an array of real numbers; got dtype {arr.dtype} ({_short(x)}).")
+
+
+def check_same_shape(input, target, names=("input", "target")):
+    r"""Raise ``ValueError`` unless ``input`` and ``target`` have the same shape.
+
+    Broadcasting between prediction and target is refused on purpose: a
+    (32, 1) prediction against a (32,) target would silently broadcast to a
+    (32, 32) matrix of all pairs, the classic wrong number.
+    """
+    if input.shape != target.shape:
+        raise ValueError(
+            f"{names[0]} and {names[1]} must have the same shape; got {input.shape} and {target.shape}. "
+            f"Use {names[1]}.reshape({names[0]}.shape) if they hold the same values."
+        )
+
+
+def check_positive(value, name):
+    r"""Return ``value`` as a float after checking it is a finite number > 0."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number; got {value!r} of type {type(value).__name__}.")
+    if not (np.isfinite(value) and value > 0):
+        raise ValueError(f"{name} must be a finite number > 0; got {value!r}.")
+    return float(value)
+
+
+def check_int(value, name, *, minimum):
+    r"""Return ``value`` after checking it is an integer >= ``minimum``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer; got {value!r} of type {type(value).__name__}.")
+    if value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}; got {value!r}.")
+    return int(value)
+
+
+def check_fraction(value, name):
+    r"""Return ``value`` as a float after checking it lies in [0, 1]."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number; got {value!r} of type {type(value).__name__}.")
+    if not 0.0 <= value <= 1.0:
+        raise ValueError(f"{name} must be in [0, 1]; got {value!r}.")
+    return float(value)
+
+
+def check_rng(rng, name="rng"):
+    r"""Return ``rng`` after checking it is a ``numpy.random.Generator``.
+
+    The package never touches global random state: randomness comes in as a
+    Generator made by the caller with ``np.random.default_rng(seed)``.
+    """
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(
+            f"{name} must be a numpy.random.Generator; got {_short(rng)} of type {type(rng).__name__}. "
+            "Make one with rng = np.random.default_rng(0)."
+        )
+    return rng
+
+
+def _short(x, limit=40):
+    text = repr(x)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def loss_arrays(input, target):
+    r"""The shared preamble of every elementwise loss: arrays, dtypes, shapes.
+
+    Returns ``input`` as a floating array and ``target`` cast to the same
+    dtype (so the result keeps the input's dtype), after checking that the two
+    have the same shape.
+    """
+    input = as_float_array(input, "input")
+    target = as_float_array(target, "target").astype(input.dtype, copy=False)
+    check_same_shape(input, target)
+    return input, target

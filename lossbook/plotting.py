@@ -1,0 +1,89 @@
+r"""The book's figure style and a few plots that several chapters share.
+
+Nothing changes at import: a notebook calls :func:`use_book_style` once, in
+its imports cell. The style draws dark text on an opaque white figure, so a
+figure stays readable when the website is switched to dark mode.
+"""
+import matplotlib as mpl
+import numpy as np
+
+#: Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
+COLORS = {
+    "blue": "#0072B2",
+    "orange": "#E69F00",
+    "green": "#009E73",
+    "vermillion": "#D55E00",
+    "purple": "#CC79A7",
+    "sky": "#56B4E9",
+    "yellow": "#F0E442",
+    "black": "#000000",
+}
+
+#: rcParams of the book's figures (white background, readable sizes, no top/right spines).
+BOOK_STYLE = {
+    "figure.figsize": (6.4, 4.0),
+    "figure.dpi": 100,
+    "figure.facecolor": "white",
+    "figure.edgecolor": "white",
+    "savefig.facecolor": "white",
+    "savefig.transparent": False,
+    "axes.facecolor": "white",
+    "axes.edgecolor": "#333333",
+    "axes.labelcolor": "#222222",
+    "axes.titlesize": 12,
+    "axes.labelsize": 11,
+    "axes.grid": True,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.prop_cycle": mpl.cycler(color=list(COLORS.values())),
+    "grid.color": "#dddddd",
+    "grid.linewidth": 0.8,
+    "xtick.color": "#333333",
+    "ytick.color": "#333333",
+    "text.color": "#222222",
+    "legend.frameon": False,
+    "lines.linewidth": 2.0,
+}
+
+
+def use_book_style():
+    r"""Apply :data:`BOOK_STYLE` to matplotlib's global settings.
+
+    Call it once at the top of a notebook; the package never calls it itself.
+
+    Examples:
+        >>> import matplotlib as mpl
+        >>> with mpl.rc_context():
+        ...     use_book_style()
+        ...     mpl.rcParams["figure.facecolor"]
+        'white'
+    """
+    mpl.rcParams.update(BOOK_STYLE)
+
+
+def plot_lines(ax, x, y, lines, *, is_outlier=None, xlabel=None, ylabel=None):
+    r"""Scatter data and draw straight lines ``y = w x + b`` over it.
+
+    Args:
+        ax: a matplotlib ``Axes``.
+        x, y: the data, 1-d arrays of the same length.
+        lines: a mapping ``label -> (w, b)``; each is drawn across the range of ``x``.
+        is_outlier: optional boolean mask; those points are drawn as open circles.
+        xlabel, ylabel: axis labels.
+
+    Returns:
+        ``ax``, for chaining.
+    """
+    x, y = np.asarray(x), np.asarray(y)
+    mask = np.zeros(x.shape, dtype=bool) if is_outlier is None else np.asarray(is_outlier, dtype=bool)
+    ax.scatter(x[~mask], y[~mask], s=22, color="#555555", label="data", zorder=3)
+    if mask.any():
+        ax.scatter(x[mask], y[mask], s=40, facecolors="none", edgecolors=COLORS["vermillion"],
+                   linewidths=1.5, label="outliers", zorder=3)
+    grid = np.linspace(x.min(), x.max(), 2)
+    for label, (w, b) in lines.items():
+        ax.plot(grid, w * grid + b, label=label)
+    ax.set_xlabel(xlabel or "x")
+    ax.set_ylabel(ylabel or "y")
+    ax.legend()
+    return ax

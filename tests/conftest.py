@@ -1,0 +1,36 @@
+"""Shared test settings: tolerances by dtype and hypothesis strategies."""
+import numpy as np
+import pytest
+from hypothesis import settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+# Deterministic property tests: the same examples on every run and machine.
+settings.register_profile("lossbook", derandomize=True, deadline=None, max_examples=60)
+settings.load_profile("lossbook")
+
+#: (rtol, atol) per dtype: float64 tight, float32 at a few ulps of the values involved.
+TOL = {np.float64: (1e-12, 1e-12), np.float32: (1e-5, 1e-6)}
+
+DTYPES = [np.float64, np.float32]
+REDUCTIONS = ["mean", "sum", "none"]
+
+
+def assert_close(actual, expected, dtype=np.float64):
+    rtol, atol = TOL[np.dtype(dtype).type]
+    np.testing.assert_allclose(actual, expected, rtol=rtol, atol=atol)
+
+
+@st.composite
+def pairs(draw, dtype=np.float64, min_side=0, max_dims=3, elements=None):
+    """Two arrays of one random shape (scalars included) and dtype."""
+    shape = draw(hnp.array_shapes(min_dims=0, max_dims=max_dims, min_side=min_side, max_side=6))
+    elements = elements or st.floats(-1e3, 1e3, width=np.dtype(dtype).itemsize * 8)
+    a = draw(hnp.arrays(dtype, shape, elements=elements))
+    b = draw(hnp.arrays(dtype, shape, elements=elements))
+    return a, b
+
+
+@pytest.fixture
+def rng():
+    return np.random.default_rng(12345)

@@ -1,0 +1,47 @@
+"""The figure style: explicit, dark-mode safe, and the shared line plot."""
+import subprocess
+import sys
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib as mpl  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+from lossbook import plotting  # noqa: E402
+
+
+def test_importing_lossbook_changes_no_rcparams():
+    code = ("import matplotlib as mpl; before = dict(mpl.rcParams); import lossbook; "
+            "changed = [k for k in before if mpl.rcParams[k] != before[k]]; print(changed)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_style_draws_on_opaque_white():
+    with mpl.rc_context():
+        plotting.use_book_style()
+        fig, ax = plt.subplots()
+        ax.plot([0, 1], [0, 1])
+        fig.canvas.draw()
+        pixels = np.asarray(fig.canvas.buffer_rgba())
+        plt.close(fig)
+    assert pixels[0, 0].tolist() == [255, 255, 255, 255]  # a corner: white, fully opaque
+
+
+def test_plot_lines_draws_each_line_and_marks_outliers():
+    fig, ax = plt.subplots()
+    x = np.array([0.0, 1.0, 2.0, 3.0])
+    y = np.array([1.0, 3.0, 5.0, 20.0])
+    plotting.plot_lines(ax, x, y, {"a": (2.0, 1.0), "b": (0.0, 0.0)},
+                        is_outlier=[False, False, False, True], xlabel="performance", ylabel="price")
+    assert [line.get_label() for line in ax.lines] == ["a", "b"]
+    np.testing.assert_allclose(ax.lines[0].get_ydata(), [1.0, 7.0])  # y = 2x + 1 at x = 0 and 3
+    assert len(ax.collections) == 2  # data and outliers
+    assert ax.get_xlabel() == "performance" and ax.get_ylabel() == "price"
+    plt.close(fig)
+
+
+def test_palette_is_colour_blind_safe_okabe_ito():
+    assert plotting.COLORS["blue"] == "#0072B2" and plotting.COLORS["orange"] == "#E69F00"
