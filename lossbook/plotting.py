@@ -87,3 +87,43 @@ def plot_lines(ax, x, y, lines, *, is_outlier=None, xlabel=None, ylabel=None):
     ax.set_ylabel(ylabel or "y")
     ax.legend()
     return ax
+
+
+#: The stations of the training loop, in order, as drawn by :func:`draw_training_loop`.
+TRAINING_LOOP = (
+    "input $x$",
+    "model $f_\\theta$\n(forward pass)",
+    "prediction $\\hat y$",
+    "loss $\\ell(\\hat y, y)$\nagainst target $y$",
+    "backpropagation\n$\\nabla_\\theta \\ell$",
+    "optimizer step\n$\\theta \\leftarrow \\theta - \\eta\\nabla_\\theta \\ell$",
+)
+
+
+def draw_training_loop(ax, stations=TRAINING_LOOP):
+    r"""Draw the training loop as boxes on a circle joined by arrows.
+
+    Args:
+        ax: a matplotlib ``Axes``; its frame and ticks are switched off.
+        stations: the labels, drawn clockwise from the top left; the last
+            arrow closes the loop (repeat).
+
+    Returns:
+        ``ax``, for chaining.
+    """
+    n = len(stations)
+    angles = np.pi / 2 + np.pi / n - 2 * np.pi * np.arange(n) / n
+    xy = np.column_stack([1.45 * np.cos(angles), np.sin(angles)])
+    box = dict(boxstyle="round,pad=0.45", facecolor="#eaf2fa", edgecolor=COLORS["blue"], linewidth=1.2)
+    for (px, py), label in zip(xy, stations):
+        ax.text(px, py, label, ha="center", va="center", fontsize=10, bbox=box, zorder=3)
+    for k in range(n):
+        start, end = xy[k], xy[(k + 1) % n]
+        ax.annotate("", xy=start + 0.62 * (end - start), xytext=start + 0.38 * (end - start),
+                    arrowprops=dict(arrowstyle="-|>", color="#444444", lw=1.5))
+    ax.text(0, 0, "repeat", ha="center", va="center", fontsize=11, style="italic", color="#444444")
+    ax.set_xlim(-2.1, 2.1)
+    ax.set_ylim(-1.35, 1.35)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    return ax

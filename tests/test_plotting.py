@@ -45,3 +45,14 @@ def test_plot_lines_draws_each_line_and_marks_outliers():
 
 def test_palette_is_colour_blind_safe_okabe_ito():
     assert plotting.COLORS["blue"] == "#0072B2" and plotting.COLORS["orange"] == "#E69F00"
+
+
+def test_draw_training_loop_has_every_station_and_closes_the_loop():
+    fig, ax = plt.subplots()
+    plotting.draw_training_loop(ax)
+    texts = [t.get_text() for t in ax.texts]
+    assert set(plotting.TRAINING_LOOP) <= set(texts) and "repeat" in texts
+    arrows = [c for c in ax.get_children() if type(c).__name__ == "Annotation" and c.get_text() == ""]
+    assert len(arrows) == len(plotting.TRAINING_LOOP)  # n stations, n arrows: a closed loop
+    assert not ax.axison
+    plt.close(fig)
