@@ -17,15 +17,19 @@ NOTEBOOKS = sorted((ROOT / "chapters").glob("*.ipynb"))
 
 #: The first code cell of every chapter; the repository URL comes from _config.yml.
 SETUP_CELL = '''\
-# Set-up for Google Colab; does nothing locally or in Binder, where lossbook is installed.
+# Colab only (does nothing locally or in Binder): install lossbook.
+# Colab's own torch, NumPy and matplotlib satisfy its requirements.
 import sys
 
 if "google.colab" in sys.modules:
     import subprocess
 
-    # Colab's own torch, NumPy and matplotlib satisfy lossbook's requirements and are kept.
+    url = "{url}"
     subprocess.run([sys.executable, "-m", "pip", "install", "--quiet",
-                    "lossbook @ git+{url}@{branch}"], check=True)'''
+                    f"lossbook @ git+{{url}}@{branch}"], check=True)'''
+
+#: Widest code line that fits the website's code blocks without a scroll bar.
+MAX_LINE = 80
 
 
 def toc_files(node):
@@ -116,11 +120,18 @@ def test_executed_cleanly_with_outputs_stored(nb):
 
 def test_key_numbers_are_compared_by_nbval(nb):
     path, book = nb
-    checked = [c for c in code_cells(book) if source(c).startswith("# NBVAL_CHECK_OUTPUT")]
-    assert len(checked) >= 3, f"{path.name}: mark the cells that print the chapter's key numbers"
+    checked = [c for c in code_cells(book) if "nbval-check-output" in c["metadata"].get("tags", [])]
+    assert len(checked) >= 3, f"{path.name}: tag the cells that print the chapter's key numbers"
     for cell in checked:
         assert any(o["output_type"] == "stream" or "text/plain" in o.get("data", {}) for o in cell["outputs"]), \
-            f"{path.name}: an NBVAL_CHECK_OUTPUT cell prints nothing"
+            f"{path.name}: a cell tagged nbval-check-output prints nothing"
+
+
+def test_code_lines_fit_the_page(nb):
+    path, book = nb
+    for i, cell in enumerate(code_cells(book)):
+        for line in source(cell).splitlines():
+            assert len(line) <= MAX_LINE, f"{path.name}, code cell {i}: line longer than {MAX_LINE}: {line!r}"
 
 
 def test_exercises_have_hidden_solutions_that_run(nb):
