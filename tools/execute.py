@@ -17,7 +17,11 @@ from nbclient import NotebookClient
 def execute(path):
     nb = nbformat.read(path, as_version=4)
     start = time.perf_counter()
-    NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
+    for cell in nb.cells:  # drop old timestamps: a re-run changes only what changed
+        cell.metadata.pop("execution", None)
+    client = NotebookClient(nb, timeout=300, kernel_name="python3", record_timing=False,
+                            resources={"metadata": {"path": str(path.parent)}})
+    client.execute()
     nbformat.write(nb, path)
     return time.perf_counter() - start
 
