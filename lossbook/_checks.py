@@ -107,3 +107,53 @@ def loss_arrays(input, target):
     target = as_float_array(target, "target").astype(input.dtype, copy=False)
     check_same_shape(input, target)
     return input, target
+
+
+def check_scalar_in(value, name, low, high, *, low_open=False, high_open=False):
+    r"""Return ``value`` as a float after checking ``low <= value <= high``.
+
+    ``low_open``/``high_open`` exclude the end points; ``low`` or ``high`` may
+    be ``-inf``/``inf``. The message writes the interval in the usual notation.
+
+    Examples:
+        >>> check_scalar_in(0.5, "quantile", 0, 1)
+        0.5
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number; got {value!r} of type {type(value).__name__}.")
+    too_low = value <= low if low_open else value < low
+    too_high = value >= high if high_open else value > high
+    if too_low or too_high or np.isnan(value):
+        interval = f"{'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"
+        raise ValueError(f"{name} must be in {interval}; got {value!r}.")
+    return float(value)
+
+
+def check_array_in(arr, name, low, high, *, low_open=False, high_open=False, what="values"):
+    r"""Raise ``ValueError`` unless every element of ``arr`` lies in the interval.
+
+    NaN passes (it propagates, as in PyTorch). The message names the first
+    offending value and its index, e.g.
+    ``input must contain probabilities in [0, 1]; got 1.5 at index (2,).``
+    """
+    bad = (arr <= low if low_open else arr < low) | (arr >= high if high_open else arr > high)
+    if np.any(bad):
+        index = tuple(int(i) for i in np.argwhere(bad)[0])
+        interval = f"{'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"
+        raise ValueError(f"{name} must contain {what} in {interval}; got {arr[index]!r} at index {index}.")
+    return arr
+
+
+def as_index_array(x, name):
+    r"""Return ``x`` as an int64 array of class indices.
+
+    Integer arrays (and integral floats are refused: a float target means
+    class probabilities in PyTorch, so silently rounding would hide a bug).
+
+    Raises:
+        TypeError: if ``x`` is not an integer array.
+    """
+    arr = np.asarray(x)
+    if arr.dtype.kind not in "iu":
+        raise TypeError(f"{name} must be an array of integer class indices; got dtype {arr.dtype}.")
+    return arr.astype(np.int64, copy=False)

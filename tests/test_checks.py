@@ -70,3 +70,32 @@ def test_check_rng_names_the_fix():
 def test_loss_arrays_casts_target_to_input_dtype():
     x, y = _checks.loss_arrays(np.zeros(3, np.float32), np.zeros(3, np.float64))
     assert x.dtype == y.dtype == np.float32
+
+
+@pytest.mark.parametrize("value, kwargs, message", [
+    (1.5, {}, r"^q must be in \[0, 1\]; got 1\.5\.$"),
+    (0.0, {"low_open": True}, r"^q must be in \(0, 1\]; got 0\.0\.$"),
+    (1.0, {"high_open": True}, r"^q must be in \[0, 1\); got 1\.0\.$"),
+    (float("nan"), {}, r"^q must be in \[0, 1\]; got nan\.$"),
+])
+def test_check_scalar_in(value, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        _checks.check_scalar_in(value, "q", 0, 1, **kwargs)
+
+
+def test_check_scalar_in_accepts_end_points_and_infinite_bounds():
+    assert _checks.check_scalar_in(0, "q", 0, 1) == 0.0
+    assert _checks.check_scalar_in(1e300, "beta", 0, float("inf")) == 1e300
+
+
+def test_check_array_in_names_the_first_bad_value_and_index():
+    arr = np.array([[0.2, 0.5], [1.5, -1.0]])
+    with pytest.raises(ValueError, match=r"^input must contain probabilities in \[0, 1\]; got 1\.5 at index \(1, 0\)\.$"):
+        _checks.check_array_in(arr, "input", 0, 1, what="probabilities")
+    assert _checks.check_array_in(np.array([0.0, np.nan, 1.0]), "input", 0, 1) is not None
+
+
+def test_as_index_array_refuses_floats():
+    assert _checks.as_index_array([0, 2], "target").dtype == np.int64
+    with pytest.raises(TypeError, match=r"^target must be an array of integer class indices; got dtype float64\.$"):
+        _checks.as_index_array([0.0, 2.0], "target")

@@ -47,3 +47,11 @@ def test_reduce_grad_divides_only_for_mean():
     np.testing.assert_array_equal(reduce_grad(g, "mean"), g / 4)
     np.testing.assert_array_equal(reduce_grad(g, "sum"), g)
     np.testing.assert_array_equal(reduce_grad(g, "none"), g)
+
+
+def test_weighted_mean_divides_by_the_denominator():
+    v = np.array([2.0, 6.0])
+    assert reduce(v, "mean", denominator=4.0) == 2.0
+    np.testing.assert_array_equal(reduce_grad(np.array([2.0, 6.0]), "mean", denominator=4.0), [0.5, 1.5])
+    assert np.isnan(reduce(np.zeros(0), "mean", denominator=0.0))
+    assert reduce(v, "sum", denominator=4.0) == 8.0
