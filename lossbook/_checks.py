@@ -140,7 +140,7 @@ def check_array_in(arr, name, low, high, *, low_open=False, high_open=False, wha
     if np.any(bad):
         index = tuple(int(i) for i in np.argwhere(bad)[0])
         interval = f"{'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"
-        raise ValueError(f"{name} must contain {what} in {interval}; got {arr[index]!r} at index {index}.")
+        raise ValueError(f"{name} must contain {what} in {interval}; got {arr[index].item()!r} at index {index}.")
     return arr
 
 
