@@ -4,6 +4,8 @@ Both fit a straight line :math:`\hat y = w x + b` by gradient descent (경사하
 and record the whole history, so a notebook can draw the loss curve and the
 line as it moves. The two are tested to agree step for step in float64.
 """
+import functools
+import importlib
 from typing import NamedTuple
 
 import numpy as np
@@ -38,6 +40,32 @@ def _line_data(x, y):
     y = y.astype(x.dtype)
     check_same_shape(x, y, names=("x", "y"))
     return x, y
+
+
+def loss_pair(loss, **options):
+    r"""A loss and its gradient twin with keyword options fixed, for :func:`fit_line`.
+
+    The twin is found by name (``huber_loss`` -> ``huber_loss_grad``) in the
+    loss's own module, so the pair can only disagree if the package does.
+
+    Returns:
+        ``{"loss": ..., "loss_grad": ...}``, to unpack into :func:`fit_line`.
+
+    Raises:
+        ValueError: if the loss has no gradient twin.
+
+    Examples:
+        Squared error summed, at residual 3: loss 3² = 9, gradient 2·3 = 6.
+
+        >>> pair = loss_pair(mse_loss, reduction="sum")
+        >>> float(pair["loss"]([3.0], [0.0])), float(pair["loss_grad"]([3.0], [0.0])[0])
+        (9.0, 6.0)
+    """
+    name = getattr(loss, "__name__", repr(loss))
+    grad = getattr(importlib.import_module(getattr(loss, "__module__", "")), f"{name}_grad", None)
+    if grad is None:
+        raise ValueError(f"loss must have a gradient twin {name}_grad in its module; got {name}.")
+    return {"loss": functools.partial(loss, **options), "loss_grad": functools.partial(grad, **options)}
 
 
 def fit_line(x, y, *, lr, steps, w0=0.0, b0=0.0, loss=mse_loss, loss_grad=mse_loss_grad):

@@ -79,3 +79,19 @@ def test_bad_arguments(fn):
         fn([[1.0], [2.0]], [[1.0], [2.0]], lr=0.1, steps=3)
     with pytest.raises(ValueError, match=r"^x and y must have the same shape; got \(2,\) and \(3,\)\. Use y\.reshape\(x\.shape\)"):
         fn([1.0, 2.0], [1.0, 2.0, 3.0], lr=0.1, steps=3)
+
+
+def test_loss_pair_fixes_options_for_both_twins(phones):
+    from lossbook.regression import mse_loss, mse_loss_grad
+    pair = training.loss_pair(mse_loss, reduction="sum")
+    r = np.array([1.0, -2.0])
+    assert float(pair["loss"](r, 0 * r)) == 5.0            # 1 + 4, by hand
+    np.testing.assert_array_equal(pair["loss_grad"](r, 0 * r), [2.0, -4.0])
+    fit = training.fit_line(phones.x, phones.y, lr=0.1 / 30, steps=5, **pair)
+    plain = training.fit_line(phones.x, phones.y, lr=0.1, steps=5)
+    np.testing.assert_allclose(fit.w, plain.w, rtol=1e-12)  # sum with lr/n == mean with lr
+
+
+def test_loss_pair_needs_a_twin():
+    with pytest.raises(ValueError, match=r"^loss must have a gradient twin sum_grad in its module; got sum\.$"):
+        training.loss_pair(sum)
