@@ -25,7 +25,8 @@ def assert_close(actual, expected, dtype=np.float64):
 def pairs(draw, dtype=np.float64, min_side=0, max_dims=3, elements=None, min_dims=0):
     """Two arrays of one random shape (scalars included) and dtype."""
     shape = draw(hnp.array_shapes(min_dims=min_dims, max_dims=max_dims, min_side=min_side, max_side=6))
-    elements = elements or st.floats(-1e3, 1e3, width=np.dtype(dtype).itemsize * 8)
+    if elements is None:
+        elements = st.floats(-1e3, 1e3, width=np.dtype(dtype).itemsize * 8)
     a = draw(hnp.arrays(dtype, shape, elements=elements))
     b = draw(hnp.arrays(dtype, shape, elements=elements))
     return a, b
