@@ -69,6 +69,9 @@ def plot_lines(ax, x, y, lines, *, is_outlier=None, xlabel=None, ylabel=None):
         x, y: the data, 1-d arrays of the same length.
         lines: a mapping ``label -> (w, b)``; each is drawn across the range of ``x``.
         is_outlier: optional boolean mask; those points are drawn as open circles.
+
+    Each line gets its own colour and dash pattern, so coinciding fits stay
+    distinguishable (and readable without colour).
         xlabel, ylabel: axis labels.
 
     Returns:
@@ -78,11 +81,13 @@ def plot_lines(ax, x, y, lines, *, is_outlier=None, xlabel=None, ylabel=None):
     mask = np.zeros(x.shape, dtype=bool) if is_outlier is None else np.asarray(is_outlier, dtype=bool)
     ax.scatter(x[~mask], y[~mask], s=22, color="#555555", label="data", zorder=3)
     if mask.any():
-        ax.scatter(x[mask], y[mask], s=40, facecolors="none", edgecolors=COLORS["vermillion"],
-                   linewidths=1.5, label="outliers", zorder=3)
+        ax.scatter(x[mask], y[mask], s=40, facecolors="none", edgecolors="#222222",
+                   linewidths=1.2, label="outliers", zorder=3)
     grid = np.linspace(x.min(), x.max(), 2)
-    for label, (w, b) in lines.items():
-        ax.plot(grid, w * grid + b, label=label)
+    # a dash pattern per line too, so that lines lying on top of each other stay visible
+    dashes = ["-", "--", "-.", (0, (5, 1, 1, 1, 1, 1)), (0, (1, 1))]
+    for k, (label, (w, b)) in enumerate(lines.items()):
+        ax.plot(grid, w * grid + b, linestyle=dashes[k % len(dashes)], label=label)
     ax.set_xlabel(xlabel or "x")
     ax.set_ylabel(ylabel or "y")
     ax.legend()

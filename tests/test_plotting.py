@@ -39,6 +39,7 @@ def test_plot_lines_draws_each_line_and_marks_outliers():
     assert [line.get_label() for line in ax.lines] == ["a", "b"]
     np.testing.assert_allclose(ax.lines[0].get_ydata(), [1.0, 7.0])  # y = 2x + 1 at x = 0 and 3
     assert len(ax.collections) == 2  # data and outliers
+    assert ax.lines[0].get_linestyle() != ax.lines[1].get_linestyle()
     assert ax.get_xlabel() == "performance" and ax.get_ylabel() == "price"
     plt.close(fig)
 
