@@ -1,6 +1,7 @@
 """Shared test settings: tolerances by dtype and hypothesis strategies."""
 import numpy as np
 import pytest
+import torch
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
@@ -16,9 +17,15 @@ DTYPES = [np.float64, np.float32]
 REDUCTIONS = ["mean", "sum", "none"]
 
 
-def assert_close(actual, expected, dtype=np.float64):
+def assert_close(actual, expected, dtype=np.float64, *, scale=0.0):
+    """allclose with the dtype's tolerances.
+
+    ``scale`` is the size of the numbers a result was summed from (for a sum,
+    sum |terms|): a sum of signed terms that cancel is only as accurate as
+    rtol * scale, however small the result, so the tolerance allows that.
+    """
     rtol, atol = TOL[np.dtype(dtype).type]
-    np.testing.assert_allclose(actual, expected, rtol=rtol, atol=atol)
+    np.testing.assert_allclose(actual, expected, rtol=rtol, atol=np.maximum(atol, rtol * scale))
 
 
 @st.composite
@@ -35,3 +42,15 @@ def pairs(draw, dtype=np.float64, min_side=0, max_dims=3, elements=None, min_dim
 @pytest.fixture
 def rng():
     return np.random.default_rng(12345)
+
+
+def torch_value_and_grad(fn, x, y, **options):
+    """Value and input gradient of a torch loss ``fn(input, target, **options)``.
+
+    The gradient is that of ``out.sum()`` (``backward`` with ones), which is
+    what a gradient twin returns for every reduction.
+    """
+    xt = torch.tensor(x, requires_grad=True)
+    out = fn(xt, torch.tensor(y), **options)
+    out.backward(torch.ones_like(out))
+    return out.detach().numpy(), xt.grad.numpy()

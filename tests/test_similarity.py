@@ -8,7 +8,7 @@ import torch.nn.functional as F
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import DTYPES, REDUCTIONS, assert_close, pairs
+from conftest import DTYPES, REDUCTIONS, assert_close, pairs, torch_value_and_grad
 from lossbook import similarity
 
 
@@ -79,11 +79,10 @@ def test_loss_is_cosine_embedding_loss_with_target_one(reduction, data):
     x, y = data
     # rows of norm >= 10: torch adds 1e-12 to the squared norms, here a relative 1e-14
     x[:, 0], y[:, 0] = np.copysign(np.abs(x[:, 0]) + 10, x[:, 0]), np.copysign(np.abs(y[:, 0]) + 10, y[:, 0])
-    xt = torch.tensor(x, requires_grad=True)
-    expected = F.cosine_embedding_loss(xt, torch.tensor(y), torch.ones(len(x)), reduction=reduction)
-    expected.backward(torch.ones_like(expected))
-    assert_close(similarity.cosine_similarity_loss(x, y, reduction=reduction), expected.detach().numpy())
-    assert_close(similarity.cosine_similarity_loss_grad(x, y, reduction=reduction), xt.grad.numpy())
+    expected, expected_grad = torch_value_and_grad(
+        lambda a, b: F.cosine_embedding_loss(a, b, torch.ones(len(x)), reduction=reduction), x, y)
+    assert_close(similarity.cosine_similarity_loss(x, y, reduction=reduction), expected)
+    assert_close(similarity.cosine_similarity_loss_grad(x, y, reduction=reduction), expected_grad)
 
 
 @given(data=vectors(min_norm=1.0))
@@ -193,18 +192,16 @@ def test_dice_agrees_with_torch_autograd(smooth, reduction, dtype, data):
     # oracle out of that range (test_dice_gradient_is_exact_for_subnormal_masks
     # covers it by hand).
     p, t = (np.where(a < 1e-15, 0.0, a).astype(dtype) for a in data)
-    pt = torch.tensor(p, requires_grad=True)
-    expected = torch_dice(pt, torch.tensor(t), smooth=smooth, reduction=reduction)
-    expected.backward(torch.ones_like(expected))
+    expected, expected_grad = torch_value_and_grad(torch_dice, p, t, smooth=smooth, reduction=reduction)
     got = similarity.dice_loss(p, t, smooth=smooth, reduction=reduction)
     assert got.dtype == dtype and got.shape == expected.shape
-    assert_close(got, expected.detach().numpy(), dtype)
+    assert_close(got, expected, dtype)
     # scaled by the denominator sum(p) + sum(t) + s, which brings the gradient to size <= 2
     scale = np.expand_dims(p.reshape(len(p), -1).sum(1) + t.reshape(len(t), -1).sum(1) + smooth,
                            tuple(range(1, p.ndim)))
     grad = similarity.dice_loss_grad(p, t, smooth=smooth, reduction=reduction)
     assert grad.dtype == dtype
-    assert_close(grad * scale, pt.grad.numpy() * scale, dtype)
+    assert_close(grad * scale, expected_grad * scale, dtype)
 
 
 @given(data=probabilities(low=1e-3))
