@@ -5,7 +5,9 @@ then decides what is returned:
 
 * ``"none"``: the array of :math:`\ell_i` (the *losses*);
 * ``"sum"``: :math:`\sum_i \ell_i`;
-* ``"mean"``: :math:`\frac{1}{n}\sum_i \ell_i` (the *cost*), the default.
+* ``"mean"``: :math:`\frac{1}{n}\sum_i \ell_i` (the *cost*), the default;
+* ``"batchmean"`` (only where a loss allows it, as ``kl_div`` does): the sum
+  divided by the batch size, the length of the first axis.
 
 Gradient twins use :func:`reduce_grad`, which applies the same choice to the
 elementwise derivatives :math:`\partial \ell_i / \partial x_i`.
@@ -15,10 +17,17 @@ import numpy as np
 REDUCTIONS = ("mean", "sum", "none")
 
 
-def check_reduction(reduction):
-    r"""Return ``reduction`` after checking it is one of :data:`REDUCTIONS`."""
-    if not isinstance(reduction, str) or reduction not in REDUCTIONS:
-        raise ValueError(f"reduction must be one of 'mean', 'sum' or 'none'; got {reduction!r}.")
+def check_reduction(reduction, *, allowed=REDUCTIONS):
+    r"""Return ``reduction`` after checking it is one of ``allowed``.
+
+    Examples:
+        >>> check_reduction("batchmean", allowed=REDUCTIONS + ("batchmean",))
+        'batchmean'
+    """
+    if not isinstance(reduction, str) or reduction not in allowed:
+        names = [repr(a) for a in allowed]
+        listed = ", ".join(names[:-1]) + " or " + names[-1]
+        raise ValueError(f"reduction must be one of {listed}; got {reduction!r}.")
     return reduction
 
 
@@ -39,9 +48,13 @@ def reduce(values, reduction, *, denominator=None):
         >>> reduce(np.array([1.0, 2.0, 6.0]), "sum")
         array(9.)
     """
-    check_reduction(reduction)
+    check_reduction(reduction, allowed=REDUCTIONS + ("batchmean",))
     if reduction == "none":
         return values
+    if reduction == "batchmean":  # kl_div's true KL: sum / batch size (nan for an empty batch)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            batch = values.shape[0] if values.ndim else 1
+            return np.asarray(values.sum() / batch, dtype=values.dtype)
     if reduction == "sum":
         return np.asarray(values.sum(), dtype=values.dtype)
     if denominator is not None:
@@ -64,7 +77,9 @@ def reduce_grad(grad, reduction, *, denominator=None):
         >>> reduce_grad(np.array([2.0, 4.0]), "mean")
         array([1., 2.])
     """
-    check_reduction(reduction)
+    check_reduction(reduction, allowed=REDUCTIONS + ("batchmean",))
     if reduction == "mean":
         return grad / (max(grad.size, 1) if denominator is None else denominator)
+    if reduction == "batchmean":
+        return grad / max(grad.shape[0] if grad.ndim else 1, 1)
     return grad

@@ -55,3 +55,20 @@ def test_weighted_mean_divides_by_the_denominator():
     np.testing.assert_array_equal(reduce_grad(np.array([2.0, 6.0]), "mean", denominator=4.0), [0.5, 1.5])
     assert np.isnan(reduce(np.zeros(0), "mean", denominator=0.0))
     assert reduce(v, "sum", denominator=4.0) == 8.0
+
+
+def test_batchmean_divides_the_sum_by_the_batch_size_like_torch_kl_div():
+    import torch
+    v = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+    assert reduce(v, "batchmean") == 10.5  # 21 / 2
+    logq, p = torch.log(torch.full((2, 3), 1 / 3)), torch.tensor([[0.2, 0.3, 0.5], [0.1, 0.1, 0.8]])
+    kl_terms = torch.nn.functional.kl_div(logq, p, reduction="none").numpy()
+    expected = torch.nn.functional.kl_div(logq, p, reduction="batchmean").item()
+    assert abs(float(reduce(kl_terms, "batchmean")) - expected) < 1e-6
+    np.testing.assert_array_equal(reduce_grad(np.ones((4, 2)), "batchmean"), np.full((4, 2), 0.25))
+
+
+def test_batchmean_only_where_allowed():
+    with pytest.raises(ValueError, match=r"^reduction must be one of 'mean', 'sum' or 'none'; got 'batchmean'\.$"):
+        check_reduction("batchmean")
+    assert check_reduction("batchmean", allowed=REDUCTIONS + ("batchmean",)) == "batchmean"
