@@ -15,13 +15,37 @@ import math
 
 import numpy as np
 
-from ._checks import check_array_in, check_positive, check_scalar_in, loss_arrays
+from ._checks import as_float_array, check_array_in, check_positive, check_scalar_in, loss_arrays
 from ._reduction import check_reduction, reduce, reduce_grad
 
 _LOG2 = math.log(2)  # a Python float: unlike np.log(2), it keeps float32 arrays float32
 
 
-def l1_loss(input, target, *, reduction="mean"):
+def _weight(weight, input):
+    """PyTorch 2.13's elementwise ``weight``: None, or an array of the input's shape."""
+    if weight is None:
+        return None
+    weight = as_float_array(weight, "weight").astype(input.dtype, copy=False)
+    if weight.shape != input.shape:
+        raise ValueError(f"weight must have the shape of input, {input.shape}; got {weight.shape}.")
+    return weight
+
+
+def _weighted(values, weight, reduction, *, grad, mean_over="weights"):
+    """Weight elementwise losses (or their derivatives) and reduce them like PyTorch.
+
+    With a weight, torch's ``l1_loss`` and ``mse_loss`` divide the weighted sum
+    by the summed weights under "mean" (``mean_over="weights"``), while its
+    ``huber_loss`` divides by the number of elements (``mean_over="elements"``).
+    """
+    step = reduce_grad if grad else reduce
+    if weight is None:
+        return step(values, reduction)
+    denominator = weight.sum() if mean_over == "weights" else None
+    return step(values * weight, reduction, denominator=denominator)
+
+
+def l1_loss(input, target, *, weight=None, reduction="mean"):
     r"""Mean absolute error, MAE (평균절대오차), PyTorch's ``l1_loss``.
 
     .. math:: \ell_i = |x_i - y_i|
@@ -29,6 +53,8 @@ def l1_loss(input, target, *, reduction="mean"):
     Args:
         input: predictions :math:`x`, any shape, array-like of real numbers.
         target: targets :math:`y`, the same shape as ``input``.
+        weight: optional elementwise weights, the shape of ``input``
+            (PyTorch 2.13's new ``weight``); with it ``"mean"`` divides by the summed weights.
         reduction: ``"mean"`` (default), ``"sum"`` or ``"none"``.
 
     Returns:
@@ -55,10 +81,10 @@ def l1_loss(input, target, *, reduction="mean"):
     """
     check_reduction(reduction)
     input, target = loss_arrays(input, target)
-    return reduce(np.abs(input - target), reduction)
+    return _weighted(np.abs(input - target), _weight(weight, input), reduction, grad=False)
 
 
-def l1_loss_grad(input, target, *, reduction="mean"):
+def l1_loss_grad(input, target, *, weight=None, reduction="mean"):
     r"""Gradient of :func:`l1_loss` with respect to ``input``.
 
     .. math:: \frac{\partial \ell_i}{\partial x_i} = \operatorname{sign}(x_i - y_i)
@@ -72,10 +98,10 @@ def l1_loss_grad(input, target, *, reduction="mean"):
     """
     check_reduction(reduction)
     input, target = loss_arrays(input, target)
-    return reduce_grad(np.sign(input - target), reduction)
+    return _weighted(np.sign(input - target), _weight(weight, input), reduction, grad=True)
 
 
-def mse_loss(input, target, *, reduction="mean"):
+def mse_loss(input, target, *, weight=None, reduction="mean"):
     r"""Mean squared error, MSE (평균제곱오차), PyTorch's ``mse_loss``.
 
     .. math:: \ell_i = (x_i - y_i)^2
@@ -83,6 +109,8 @@ def mse_loss(input, target, *, reduction="mean"):
     Args:
         input: predictions :math:`x`, any shape, array-like of real numbers.
         target: targets :math:`y`, the same shape as ``input``.
+        weight: optional elementwise weights, the shape of ``input``
+            (PyTorch 2.13's new ``weight``); with it ``"mean"`` divides by the summed weights.
         reduction: ``"mean"`` (default), ``"sum"`` or ``"none"``.
 
     Returns:
@@ -109,10 +137,10 @@ def mse_loss(input, target, *, reduction="mean"):
     """
     check_reduction(reduction)
     input, target = loss_arrays(input, target)
-    return reduce(np.square(input - target), reduction)
+    return _weighted(np.square(input - target), _weight(weight, input), reduction, grad=False)
 
 
-def mse_loss_grad(input, target, *, reduction="mean"):
+def mse_loss_grad(input, target, *, weight=None, reduction="mean"):
     r"""Gradient of :func:`mse_loss` with respect to ``input``.
 
     .. math:: \frac{\partial \ell_i}{\partial x_i} = 2\,(x_i - y_i)
@@ -123,10 +151,10 @@ def mse_loss_grad(input, target, *, reduction="mean"):
     """
     check_reduction(reduction)
     input, target = loss_arrays(input, target)
-    return reduce_grad(2 * (input - target), reduction)
+    return _weighted(2 * (input - target), _weight(weight, input), reduction, grad=True)
 
 
-def huber_loss(input, target, *, delta=1.0, reduction="mean"):
+def huber_loss(input, target, *, delta=1.0, weight=None, reduction="mean"):
     r"""Huber loss (후버 손실), PyTorch's ``huber_loss``: quadratic near 0, linear far out.
 
     .. math::
@@ -144,6 +172,10 @@ def huber_loss(input, target, *, delta=1.0, reduction="mean"):
         input: predictions :math:`x`, any shape, array-like of real numbers.
         target: targets :math:`y`, the same shape as ``input``.
         delta: the threshold :math:`\delta > 0` between the two pieces.
+        weight: optional elementwise weights, the shape of ``input``
+            (PyTorch 2.13's new ``weight``); with it ``"mean"`` divides by the number of elements (PyTorch 2.13 is not
+            consistent here: its ``l1_loss`` and ``mse_loss`` divide by the summed
+            weights).
         reduction: ``"mean"`` (default), ``"sum"`` or ``"none"``.
 
     Returns:
@@ -178,10 +210,11 @@ def huber_loss(input, target, *, delta=1.0, reduction="mean"):
     # np.where evaluates both pieces; squaring min(|r|, delta) keeps the discarded
     # quadratic piece from overflowing at |r| ~ 1e200.
     quadratic = 0.5 * np.square(np.minimum(a, delta))
-    return reduce(np.where(a <= delta, quadratic, delta * (a - 0.5 * delta)), reduction)
+    losses = np.where(a <= delta, quadratic, delta * (a - 0.5 * delta))
+    return _weighted(losses, _weight(weight, input), reduction, grad=False, mean_over="elements")
 
 
-def huber_loss_grad(input, target, *, delta=1.0, reduction="mean"):
+def huber_loss_grad(input, target, *, delta=1.0, weight=None, reduction="mean"):
     r"""Gradient of :func:`huber_loss` with respect to ``input``.
 
     .. math:: \frac{\partial \ell_i}{\partial x_i} = \operatorname{clip}(r_i, -\delta, \delta)
@@ -196,7 +229,8 @@ def huber_loss_grad(input, target, *, delta=1.0, reduction="mean"):
     check_reduction(reduction)
     delta = check_positive(delta, "delta")
     input, target = loss_arrays(input, target)
-    return reduce_grad(np.clip(input - target, -delta, delta), reduction)
+    return _weighted(np.clip(input - target, -delta, delta), _weight(weight, input), reduction,
+                     grad=True, mean_over="elements")
 
 
 def smooth_l1_loss(input, target, *, beta=1.0, reduction="mean"):

@@ -451,3 +451,38 @@ def test_relative_errors_refuse_zero_targets(name, acronym):
         fn([1.0, 1.0, 1.0, 1.0], [1.0, 2.0, 3.0, 0.0])
     with pytest.raises(ValueError, match=r"got -0\.0 at index \(0, 1\)\."):
         fn(np.ones((1, 2)), [[1.0, -0.0]])
+
+
+# PyTorch 2.13 added an elementwise `weight` to l1_loss, mse_loss and huber_loss.
+WEIGHTED = {"l1_loss": {}, "mse_loss": {}, "huber_loss": {"delta": 0.7}}
+
+
+@pytest.mark.parametrize("name", WEIGHTED)
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("dtype", DTYPES)
+@given(data=pairs(min_side=1, min_dims=1))
+def test_weight_parity_with_torch(name, reduction, dtype, data):
+    loss, grad, torch_loss = LOSSES[name]
+    x, y = (a.astype(dtype) for a in data)
+    w = (np.abs(y) / 100 + 0.5).astype(dtype)  # positive weights of the input's shape
+    options = {**WEIGHTED[name], "reduction": reduction}
+    expected, expected_grad = torch_value_and_grad(torch_loss, x, y, weight=torch.tensor(w), **options)
+    got = loss(x, y, weight=w, **options)
+    assert got.dtype == dtype
+    assert_close(got, expected, dtype)
+    assert_close(grad(x, y, weight=w, **options), expected_grad, dtype)
+
+
+def test_weighted_mean_denominators_differ_in_torch_and_here():
+    # by hand: residuals 1, 2, 3 with weights 1, 1, 2 -> weighted sum of |r| = 9,
+    # of r^2 = 23, of Huber(delta=10) = r^2 / 2 -> 11.5
+    x, y, w = np.array([1.0, 2.0, 3.0]), np.zeros(3), np.array([1.0, 1.0, 2.0])
+    assert float(regression.l1_loss(x, y, weight=w)) == 9 / 4      # / sum of weights
+    assert float(regression.mse_loss(x, y, weight=w)) == 23 / 4    # / sum of weights
+    assert float(regression.huber_loss(x, y, weight=w, delta=10.0)) == 11.5 / 3  # / number of elements
+
+
+@pytest.mark.parametrize("name", WEIGHTED)
+def test_weight_must_have_the_input_shape(name):
+    with pytest.raises(ValueError, match=r"^weight must have the shape of input, \(2, 3\); got \(3,\)\.$"):
+        LOSSES[name][0](np.zeros((2, 3)), np.zeros((2, 3)), weight=np.ones(3))
