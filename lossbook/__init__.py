@@ -6,7 +6,12 @@ Topic modules:
 * :mod:`lossbook.classification`: softmax, cross-entropy, BCE, focal losses;
 * :mod:`lossbook.information`: entropy, cross-entropy and KL of distributions;
 * :mod:`lossbook.similarity`: cosine similarity and Dice losses;
-* :mod:`lossbook.margin`: the hinge loss;
+* :mod:`lossbook.likelihood`: Poisson, Gaussian and KL negative log-likelihoods;
+* :mod:`lossbook.margin`: hinge, ranking and multi-class margin losses;
+* :mod:`lossbook.embedding`: cosine-embedding and triplet losses;
+* :mod:`lossbook.sequence`: CTC;
+* :mod:`lossbook.functional`: all 22 losses of ``torch.nn.functional``, by their names;
+* :mod:`lossbook.catalog`: the loss catalog as data (chapter 4);
 * :mod:`lossbook.training`: the training loop of chapter 1;
 * :mod:`lossbook.vectorize`: a loss as a loop vs vectorised, and a timer;
 * :mod:`lossbook.data`: small synthetic datasets (every generator takes an ``rng``);
@@ -16,7 +21,22 @@ Conventions: ``(input, target)`` order as in PyTorch; options after ``target``
 are keyword-only; ``reduction`` is ``"mean"``, ``"sum"`` or ``"none"``;
 NumPy in, NumPy out, keeping the input's dtype.
 """
-from . import classification, data, information, margin, plotting, regression, similarity, training
+from . import (
+    catalog,
+    classification,
+    data,
+    embedding,
+    functional,
+    information,
+    likelihood,
+    margin,
+    plotting,
+    regression,
+    sequence,
+    similarity,
+    training,
+    vectorize,
+)
 from .classification import (
     binary_cross_entropy,
     binary_cross_entropy_grad,
@@ -26,6 +46,8 @@ from .classification import (
     categorical_cross_entropy_grad,
     cross_entropy,
     cross_entropy_grad,
+    linear_cross_entropy,
+    linear_cross_entropy_grad,
     log_softmax,
     logsumexp,
     nll_loss,
@@ -38,8 +60,40 @@ from .classification import (
     sparse_categorical_cross_entropy,
     sparse_categorical_cross_entropy_grad,
 )
+from .embedding import (
+    cosine_embedding_loss,
+    cosine_embedding_loss_grad,
+    pairwise_distance,
+    triplet_margin_loss,
+    triplet_margin_loss_grad,
+    triplet_margin_with_distance_loss,
+    triplet_margin_with_distance_loss_grad,
+)
 from .information import entropy, kl_divergence
-from .margin import hinge_loss, hinge_loss_grad
+from .likelihood import (
+    gaussian_nll_loss,
+    gaussian_nll_loss_grad,
+    kl_div,
+    kl_div_grad,
+    poisson_nll_loss,
+    poisson_nll_loss_grad,
+)
+from .margin import (
+    hinge_embedding_loss,
+    hinge_embedding_loss_grad,
+    hinge_loss,
+    hinge_loss_grad,
+    margin_ranking_loss,
+    margin_ranking_loss_grad,
+    multi_margin_loss,
+    multi_margin_loss_grad,
+    multilabel_margin_loss,
+    multilabel_margin_loss_grad,
+    multilabel_soft_margin_loss,
+    multilabel_soft_margin_loss_grad,
+    soft_margin_loss,
+    soft_margin_loss_grad,
+)
 from .regression import (
     huber_loss,
     huber_loss_grad,
@@ -62,6 +116,7 @@ from .regression import (
     smooth_l1_loss,
     smooth_l1_loss_grad,
 )
+from .sequence import ctc_loss, ctc_loss_grad
 from .similarity import (
     cosine_similarity,
     cosine_similarity_loss,
@@ -69,7 +124,12 @@ from .similarity import (
     dice_loss,
     dice_loss_grad,
 )
-from .training import default_device, fit_line, fit_line_torch
+from .training import (
+    default_device,
+    fit_line,
+    fit_line_torch,
+    loss_pair,
+)
 
 __version__ = "0.1.0"
 
@@ -78,59 +138,95 @@ __all__ = [
     "binary_cross_entropy_grad",
     "binary_cross_entropy_with_logits",
     "binary_cross_entropy_with_logits_grad",
+    "catalog",
     "categorical_cross_entropy",
     "categorical_cross_entropy_grad",
     "classification",
+    "cosine_embedding_loss",
+    "cosine_embedding_loss_grad",
     "cosine_similarity",
     "cosine_similarity_loss",
     "cosine_similarity_loss_grad",
     "cross_entropy",
     "cross_entropy_grad",
+    "ctc_loss",
+    "ctc_loss_grad",
     "data",
     "default_device",
     "dice_loss",
     "dice_loss_grad",
+    "embedding",
     "entropy",
     "fit_line",
     "fit_line_torch",
+    "functional",
+    "gaussian_nll_loss",
+    "gaussian_nll_loss_grad",
+    "hinge_embedding_loss",
+    "hinge_embedding_loss_grad",
     "hinge_loss",
     "hinge_loss_grad",
     "huber_loss",
     "huber_loss_grad",
     "information",
+    "kl_div",
+    "kl_div_grad",
     "kl_divergence",
     "l1_loss",
     "l1_loss_grad",
+    "likelihood",
+    "linear_cross_entropy",
+    "linear_cross_entropy_grad",
     "log_cosh_loss",
     "log_cosh_loss_grad",
     "log_softmax",
     "logsumexp",
+    "loss_pair",
     "mape_loss",
     "mape_loss_grad",
     "margin",
+    "margin_ranking_loss",
+    "margin_ranking_loss_grad",
     "mpe_loss",
     "mpe_loss_grad",
     "mse_loss",
     "mse_loss_grad",
     "msle_loss",
     "msle_loss_grad",
+    "multi_margin_loss",
+    "multi_margin_loss_grad",
+    "multilabel_margin_loss",
+    "multilabel_margin_loss_grad",
+    "multilabel_soft_margin_loss",
+    "multilabel_soft_margin_loss_grad",
     "nll_loss",
     "nll_loss_grad",
+    "pairwise_distance",
     "plotting",
+    "poisson_nll_loss",
+    "poisson_nll_loss_grad",
     "quantile_loss",
     "quantile_loss_grad",
     "regression",
     "rmse_loss",
     "rmse_loss_grad",
+    "sequence",
     "sigmoid_focal_loss",
     "sigmoid_focal_loss_grad",
     "similarity",
     "smooth_l1_loss",
     "smooth_l1_loss_grad",
+    "soft_margin_loss",
+    "soft_margin_loss_grad",
     "softmax",
     "softmax_focal_loss",
     "softmax_focal_loss_grad",
     "sparse_categorical_cross_entropy",
     "sparse_categorical_cross_entropy_grad",
     "training",
+    "triplet_margin_loss",
+    "triplet_margin_loss_grad",
+    "triplet_margin_with_distance_loss",
+    "triplet_margin_with_distance_loss_grad",
+    "vectorize",
 ]

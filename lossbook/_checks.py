@@ -68,6 +68,13 @@ def check_int(value, name, *, minimum):
     return int(value)
 
 
+def check_flag(value, name):
+    r"""Return ``value`` after checking it is a bool (a string ``"False"`` would be truthy)."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False; got {value!r} of type {type(value).__name__}.")
+    return bool(value)
+
+
 def check_fraction(value, name):
     r"""Return ``value`` as a float after checking it lies in [0, 1]."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
@@ -157,3 +164,40 @@ def as_index_array(x, name):
     if arr.dtype.kind not in "iu":
         raise TypeError(f"{name} must be an array of integer class indices; got dtype {arr.dtype}.")
     return arr.astype(np.int64, copy=False)
+
+
+def check_signs(target):
+    r"""Return ``target`` after checking every label is -1 or +1 (the first offender is named)."""
+    bad = (target != 1) & (target != -1)
+    if np.any(bad):
+        index = tuple(int(i) for i in np.argwhere(bad)[0])
+        raise ValueError(
+            f"target must contain labels -1 or +1; got {target[index].item()!r} at index {index}. "
+            "Map 0/1 labels to -1/+1 with 2 * y - 1."
+        )
+    return target
+
+
+def float_arrays(**arrays):
+    r"""The named arrays as floating arrays in the first one's dtype, all of one shape.
+
+    The sibling of :func:`loss_arrays` for losses of more than two arrays; the
+    messages name the arguments (``input1 and target must have the same shape; ...``).
+    """
+    (first_name, first), *rest = arrays.items()
+    first = as_float_array(first, first_name)
+    out = [first]
+    for name, value in rest:
+        out.append(as_float_array(value, name).astype(first.dtype, copy=False))
+        check_same_shape(first, out[-1], names=(first_name, name))
+    return out
+
+
+def class_weight(weight, n_classes, dtype):
+    r"""The per-class weights :math:`w_c` (all 1 for ``None``), in ``dtype``."""
+    if weight is None:
+        return np.ones(n_classes, dtype)
+    weight = as_float_array(weight, "weight").astype(dtype, copy=False)
+    if weight.shape != (n_classes,):
+        raise ValueError(f"weight must have shape ({n_classes},), one value per class; got {weight.shape}.")
+    return weight

@@ -5,7 +5,8 @@ signature that returns :math:`\partial L / \partial\,\text{input}`:
 
 * from **logits** (PyTorch's convention): :func:`cross_entropy`,
   :func:`nll_loss` (on log-probabilities), :func:`binary_cross_entropy_with_logits`,
-  :func:`sigmoid_focal_loss`, :func:`softmax_focal_loss`;
+  :func:`sigmoid_focal_loss`, :func:`softmax_focal_loss`, and
+  :func:`linear_cross_entropy` (the last linear layer fused into the loss);
 * from **probabilities** (the course notes' and Keras' convention):
   :func:`binary_cross_entropy`, :func:`categorical_cross_entropy`,
   :func:`sparse_categorical_cross_entropy`;
@@ -23,7 +24,7 @@ import numbers
 
 import numpy as np
 
-from ._checks import as_float_array, as_index_array, check_array_in, check_scalar_in, loss_arrays
+from ._checks import as_float_array, as_index_array, check_array_in, check_scalar_in, class_weight, loss_arrays
 from ._reduction import check_reduction, reduce, reduce_grad
 
 #: The floor of :math:`x (1 - x)` in PyTorch's BCE backward: the C++ float constant 1e-12, which is
@@ -208,16 +209,6 @@ def _classes_back(grad, ndim):
     return np.moveaxis(grad, -1, min(1, ndim - 1))
 
 
-def _class_weight(weight, n_classes, dtype):
-    r"""The per-class weights :math:`w_c` (all 1 for ``None``), in ``dtype``."""
-    if weight is None:
-        return np.ones(n_classes, dtype)
-    weight = as_float_array(weight, "weight").astype(dtype, copy=False)
-    if weight.shape != (n_classes,):
-        raise ValueError(f"weight must have shape ({n_classes},), one value per class; got {weight.shape}.")
-    return weight
-
-
 def _class_indices(target, scores, ignore_index=None):
     r"""One-hot rows for the class indices ``target`` against classes-last ``scores``.
 
@@ -263,7 +254,7 @@ def _soft_targets(input, target, weight, ignore_index, label_smoothing=0.0, *, p
     """
     scores = _classes_last(input)
     n_classes = scores.shape[-1]
-    w = _class_weight(weight, n_classes, scores.dtype)
+    w = class_weight(weight, n_classes, scores.dtype)
     eps = check_scalar_in(label_smoothing, "label_smoothing", 0, 1)
     if probabilities and np.shape(target) == np.shape(input):
         t = _class_probabilities(target, scores, ignore_index)
@@ -958,7 +949,7 @@ def _softmax_focal_parts(input, target, gamma, weight, ignore_index):
     scores = _classes_last(input)
     gamma = _check_gamma(gamma)
     t, kept = _class_indices(target, scores, ignore_index)
-    w_y = np.sum(t * _class_weight(weight, scores.shape[-1], scores.dtype), axis=-1)
+    w_y = np.sum(t * class_weight(weight, scores.shape[-1], scores.dtype), axis=-1)
     return scores, t, kept, w_y, -_neg_expected_log(t, log_softmax(scores)), gamma
 
 
@@ -1038,3 +1029,156 @@ def softmax_focal_loss_grad(input, target, *, gamma=2.0, weight=None, ignore_ind
     focus = u**gamma - _power_slope(u, gamma) * np.exp(log_p_y) * log_p_y
     grad = (w_y * focus)[..., None] * (softmax(scores) - t)
     return _reduce_class_grad(grad, kept, reduction, np.sum(w_y))
+
+
+# --- linear cross-entropy: a linear layer and cross-entropy in one call ------
+
+
+def _linear_logits(input, linear_weight, linear_bias):
+    r"""Checked ``input`` (dtype kept), ``linear_weight`` as (C d1 ... dK, in_features), and the logits.
+
+    The logits :math:`x W^\top + b` get the shape (C,), (N, C) or
+    (N, C, d1, ..., dK) that :func:`cross_entropy` expects.
+    """
+    input = as_float_array(input, "input")
+    w = as_float_array(linear_weight, "linear_weight").astype(input.dtype, copy=False)
+    _check_linear_shapes(input.shape, w.shape)
+    w2 = w.reshape(-1, w.shape[-1])  # one row per logit, classes first: the row order of the reshape below
+    logits = input @ w2.T
+    if linear_bias is not None:
+        b = as_float_array(linear_bias, "linear_bias").astype(input.dtype, copy=False)
+        if b.shape != w.shape[:-1]:
+            raise ValueError(f"linear_bias must have shape {w.shape[:-1]}, linear_weight's shape without "
+                             f"in_features; got {b.shape}.")
+        logits = logits + b.reshape(-1)
+    return input, w2, logits.reshape(input.shape[:-1] + w.shape[:-1])
+
+
+def _check_linear_shapes(input_shape, weight_shape):
+    r"""PyTorch's shape rules for ``input`` (in,) or (N, in) and ``linear_weight`` (C, [d1, ...,] in)."""
+    if len(input_shape) not in (1, 2):
+        raise ValueError(f"input must have shape (in_features,) or (N, in_features); got shape {input_shape}.")
+    if len(weight_shape) < 2:
+        raise ValueError(f"linear_weight must have shape (C, in_features) or (C, d1, ..., in_features); "
+                         f"got shape {weight_shape}.")
+    if input_shape[-1] != weight_shape[-1]:
+        raise ValueError(f"input and linear_weight must have the same last dimension (in_features); "
+                         f"got {input_shape[-1]} and {weight_shape[-1]}.")
+    if len(weight_shape) > 2 and len(input_shape) == 1:
+        raise ValueError(f"input must be batched, shape (N, {input_shape[-1]}), when linear_weight has extra "
+                         f"dimensions {weight_shape}; got shape {input_shape}.")
+
+
+def _linear_ignore_index(ignore_index, target, logits):
+    r"""PyTorch's default: ``None`` means -100 for index targets; probability targets refuse any value."""
+    if np.shape(target) != logits.shape:  # class indices, as cross_entropy decides by shape
+        return -100 if ignore_index is None else ignore_index
+    if ignore_index is not None:
+        raise ValueError(f"ignore_index must be None with class-probability targets; got {ignore_index!r}.")
+    return -100  # unused by probability targets; negative, as cross_entropy requires there
+
+
+def linear_cross_entropy(input, linear_weight, target, *, linear_bias=None, weight=None, ignore_index=None,
+                         label_smoothing=0.0, reduction="mean"):
+    r"""Linear cross-entropy (선형 교차 엔트로피), PyTorch's ``linear_cross_entropy``: linear layer, then loss.
+
+    .. math::
+
+        z = x W^\top + b, \qquad
+        \ell_n = -\sum_{c=1}^{C} w_c \bigl((1-\varepsilon)\,t_{n,c} + \tfrac{\varepsilon}{C}\bigr)
+        \log \operatorname{softmax}(z_n)_c
+
+    It is :func:`cross_entropy` of the logits :math:`z` of a final linear
+    layer, in one call: PyTorch's fused version (``options=...``) never
+    stores the (N, C) logits, which for a language model's vocabulary are
+    the largest tensor in training. Here the logits are formed in full; the
+    numbers are the same. ``linear_weight`` of shape (C, d1, ..., dK,
+    in_features) gives logits (N, C, d1, ..., dK), a K-dimensional loss.
+
+    Unlike :func:`cross_entropy`, ``ignore_index`` defaults to ``None``,
+    which means -100 for class-index targets; with class-probability targets
+    (same shape as the logits) any other value than ``None`` is refused,
+    as PyTorch refuses it. PyTorch's ``options`` (chunking) is left out.
+
+    Args:
+        input: features :math:`x`, shape (in_features,) or (N, in_features).
+        linear_weight: :math:`W`, shape (C, in_features) or (C, d1, ..., dK, in_features).
+        target: class indices (integer dtype, the logits' shape without the
+            class axis) or class probabilities (floating, the logits' shape).
+        linear_bias: :math:`b`, ``linear_weight``'s shape without in_features; ``None`` for none.
+        weight: per-class weights :math:`w`, shape (C,); ``None`` for all 1.
+        ignore_index: an index target to ignore; ``None`` (default) for -100.
+        label_smoothing: :math:`\varepsilon \in [0, 1]`.
+        reduction: ``"mean"`` (default), ``"sum"`` or ``"none"``.
+
+    Returns:
+        As :func:`cross_entropy` of the logits; the dtype of ``input``.
+
+    Raises:
+        TypeError: as :func:`cross_entropy`, and if an array is not real-valued.
+        ValueError: as :func:`cross_entropy`, and if ``input`` is not 1-d or
+            2-d, ``linear_weight`` has fewer than 2 axes, the in_features
+            differ, a K-dimensional weight meets an unbatched input,
+            ``linear_bias`` has the wrong shape, or ``ignore_index`` is not
+            ``None`` with probability targets.
+
+    Shape:
+        ``input``: (in,) or (N, in); ``linear_weight``: (C, in) or (C, d1,
+        ..., dK, in); ``target``: (), (N,) or (N, d1, ..., dK) for indices,
+        the logits' shape for probabilities; output: scalar, or the index shape.
+
+    See Also:
+        :func:`linear_cross_entropy_grad`, :func:`cross_entropy`,
+        ``torch.nn.LinearCrossEntropyLoss``.
+
+    References:
+        Wijmans et al. (2025), Cut Your Losses in Large-Vocabulary Language
+        Models, ICLR, arXiv:2411.09009 (why the logits are not stored).
+
+    Examples:
+        Features (1, 0) and weights with rows (0, 0) and (ln 3, 0) give the
+        logits :math:`(0, \ln 3)`, probabilities (1/4, 3/4):
+
+        >>> W = [[0.0, 0.0], [np.log(3.0), 0.0]]
+        >>> linear_cross_entropy([[1.0, 0.0]], W, [1])  # -ln 0.75
+        array(0.2877)
+        >>> linear_cross_entropy([[1.0, 0.0]], W, [1], linear_bias=[np.log(3.0), 0.0])  # logits equal: ln 2
+        array(0.6931)
+    """
+    check_reduction(reduction)
+    _, _, logits = _linear_logits(input, linear_weight, linear_bias)
+    ignore_index = _linear_ignore_index(ignore_index, target, logits)
+    return cross_entropy(logits, target, weight=weight, ignore_index=ignore_index, label_smoothing=label_smoothing,
+                         reduction=reduction)
+
+
+def linear_cross_entropy_grad(input, linear_weight, target, *, linear_bias=None, weight=None, ignore_index=None,
+                              label_smoothing=0.0, reduction="mean"):
+    r"""Gradient of :func:`linear_cross_entropy` with respect to ``input``.
+
+    With :math:`G = \partial L / \partial z` the gradient of
+    :func:`cross_entropy` with respect to the logits (:func:`cross_entropy_grad`):
+
+    .. math::
+
+        \frac{\partial L}{\partial x} = G\,W, \qquad
+        \frac{\partial L}{\partial W} = G^\top x, \qquad
+        \frac{\partial L}{\partial b} = \textstyle\sum_n G_n
+
+    Only the first is returned, as every twin returns the gradient with
+    respect to ``input``; the other two are one line each from
+    :func:`cross_entropy_grad` of the logits (K-dimensional logits and
+    weights flattened to (N, C d1 ... dK) and (C d1 ... dK, in_features)).
+
+    Examples:
+        Logits :math:`(0, \ln 3)` as above: :math:`G = (1/4, -1/4)` and
+        :math:`G W = (-\tfrac14 \ln 3, 0)`:
+
+        >>> linear_cross_entropy_grad([[1.0, 0.0]], [[0.0, 0.0], [np.log(3.0), 0.0]], [1])
+        array([[-0.2747,  0.    ]])
+    """
+    check_reduction(reduction)
+    input, w2, logits = _linear_logits(input, linear_weight, linear_bias)
+    g = cross_entropy_grad(logits, target, weight=weight, label_smoothing=label_smoothing, reduction=reduction,
+                           ignore_index=_linear_ignore_index(ignore_index, target, logits))
+    return g.reshape(input.shape[:-1] + (-1,)) @ w2  # the logits flattened as the rows of w2

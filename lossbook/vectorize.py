@@ -7,7 +7,6 @@ script ``bench/loops_vs_vectors.py`` prints it as ratios.
 """
 import timeit
 
-import numpy as np
 import torch
 import torch.nn.functional as F
 

@@ -82,7 +82,7 @@ def test_bad_arguments(fn):
 
 
 def test_loss_pair_fixes_options_for_both_twins(phones):
-    from lossbook.regression import mse_loss, mse_loss_grad
+    from lossbook.regression import mse_loss
     pair = training.loss_pair(mse_loss, reduction="sum")
     r = np.array([1.0, -2.0])
     assert float(pair["loss"](r, 0 * r)) == 5.0            # 1 + 4, by hand
@@ -95,3 +95,9 @@ def test_loss_pair_fixes_options_for_both_twins(phones):
 def test_loss_pair_needs_a_twin():
     with pytest.raises(ValueError, match=r"^loss must have a gradient twin sum_grad in its module; got sum\.$"):
         training.loss_pair(sum)
+
+
+def test_package_exports_resolve():
+    import lossbook
+    assert all(hasattr(lossbook, name) for name in lossbook.__all__)
+    assert lossbook.cross_entropy is lossbook.classification.cross_entropy  # PyTorch's, not information's
