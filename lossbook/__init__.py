@@ -13,6 +13,7 @@ Topic modules:
 * :mod:`lossbook.functional`: all 22 losses of ``torch.nn.functional``, by their names;
 * :mod:`lossbook.catalog`: the loss catalog as data (chapter 4);
 * :mod:`lossbook.training`: the training loop of chapter 1;
+* :mod:`lossbook.backprop`: a NumPy MLP with hand-written backward passes, and a gradient checker;
 * :mod:`lossbook.vectorize`: a loss as a loop vs vectorised, and a timer;
 * :mod:`lossbook.data`: small synthetic datasets (every generator takes an ``rng``);
 * :mod:`lossbook.plotting`: the book's figure style.
@@ -22,6 +23,7 @@ are keyword-only; ``reduction`` is ``"mean"``, ``"sum"`` or ``"none"``;
 NumPy in, NumPy out, keeping the input's dtype.
 """
 from . import (
+    backprop,
     catalog,
     classification,
     data,
@@ -134,6 +136,7 @@ from .training import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "backprop",
     "binary_cross_entropy",
     "binary_cross_entropy_grad",
     "binary_cross_entropy_with_logits",

@@ -132,3 +132,37 @@ def draw_training_loop(ax, stations=TRAINING_LOOP):
     ax.set_aspect("equal")
     ax.axis("off")
     return ax
+
+
+def draw_chain(ax, labels, values, grads):
+    r"""Draw a chain-shaped computational graph with forward values and gradients.
+
+    Each node is a box with its label; its value (forward pass) is written
+    above it and :math:`\partial L / \partial(\text{node})` (backward pass)
+    below it. Arrows run left to right.
+
+    Args:
+        ax: a matplotlib ``Axes``; frame and ticks are switched off.
+        labels: node names, e.g. ``["x", "z = w x + b", "h = σ(z)", "L"]``.
+        values, grads: one number per node.
+
+    Returns:
+        ``ax``, for chaining.
+    """
+    if not len(labels) == len(values) == len(grads):
+        raise ValueError(f"labels, values and grads must have the same length; "
+                         f"got {len(labels)}, {len(values)} and {len(grads)}.")
+    box = dict(boxstyle="round,pad=0.4", facecolor="#eaf2fa", edgecolor=COLORS["blue"], linewidth=1.2)
+    for k, (label, value, grad) in enumerate(zip(labels, values, grads)):
+        ax.text(k, 0, label, ha="center", va="center", fontsize=10, bbox=box)
+        ax.text(k, 0.42, f"{value:.4g}", ha="center", va="bottom", color=COLORS["blue"], fontsize=10)
+        ax.text(k, -0.42, f"{grad:.4g}", ha="center", va="top", color=COLORS["vermillion"], fontsize=10)
+        if k:
+            ax.annotate("", xy=(k - 0.42, 0), xytext=(k - 0.58, 0),
+                        arrowprops=dict(arrowstyle="-|>", color="#444444", lw=1.4))
+    ax.text(-0.75, 0.42, "forward\nvalue", ha="right", va="bottom", color=COLORS["blue"], fontsize=9)
+    ax.text(-0.75, -0.42, "gradient\n∂L/∂·", ha="right", va="top", color=COLORS["vermillion"], fontsize=9)
+    ax.set_xlim(-1.6, len(labels) - 0.4)
+    ax.set_ylim(-1, 1)
+    ax.axis("off")
+    return ax

@@ -8,6 +8,7 @@ matplotlib.use("Agg")
 import matplotlib as mpl  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+import pytest  # noqa: E402
 
 from lossbook import plotting  # noqa: E402
 
@@ -56,4 +57,21 @@ def test_draw_training_loop_has_every_station_and_closes_the_loop():
     arrows = [c for c in ax.get_children() if type(c).__name__ == "Annotation" and c.get_text() == ""]
     assert len(arrows) == len(plotting.TRAINING_LOOP)  # n stations, n arrows: a closed loop
     assert not ax.axison
+    plt.close(fig)
+
+
+def test_draw_chain_writes_each_value_and_gradient():
+    fig, ax = plt.subplots()
+    plotting.draw_chain(ax, ["x", "z", "L"], [1.0, 0.5, 0.25], [0.1, -2.0, 1.0])
+    texts = [t.get_text() for t in ax.texts]
+    assert {"x", "z", "L", "1", "0.5", "0.25", "0.1", "-2", "1"} <= set(texts)
+    arrows = [c for c in ax.get_children() if type(c).__name__ == "Annotation" and c.get_text() == ""]
+    assert len(arrows) == 2  # n nodes, n - 1 arrows
+    plt.close(fig)
+
+
+def test_draw_chain_needs_one_value_and_gradient_per_node():
+    fig, ax = plt.subplots()
+    with pytest.raises(ValueError, match=r"^labels, values and grads must have the same length; got 2, 1 and 2\.$"):
+        plotting.draw_chain(ax, ["x", "L"], [1.0], [0.0, 1.0])
     plt.close(fig)
