@@ -14,6 +14,7 @@ Topic modules:
 * :mod:`lossbook.catalog`: the loss catalog as data (chapter 4);
 * :mod:`lossbook.training`: the training loop of chapter 1;
 * :mod:`lossbook.backprop`: a NumPy MLP with hand-written backward passes, and a gradient checker;
+* :mod:`lossbook.gradflow`: deep networks, gradient-norm measurements and gradient clipping;
 * :mod:`lossbook.vectorize`: a loss as a loop vs vectorised, and a timer;
 * :mod:`lossbook.data`: small synthetic datasets (every generator takes an ``rng``);
 * :mod:`lossbook.plotting`: the book's figure style.
@@ -29,6 +30,7 @@ from . import (
     data,
     embedding,
     functional,
+    gradflow,
     information,
     likelihood,
     margin,
@@ -163,6 +165,7 @@ __all__ = [
     "fit_line",
     "fit_line_torch",
     "functional",
+    "gradflow",
     "gaussian_nll_loss",
     "gaussian_nll_loss_grad",
     "hinge_embedding_loss",
