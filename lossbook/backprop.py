@@ -26,7 +26,7 @@ import numpy as np
 
 from ._checks import as_float_array, as_index_array, check_array_in, check_int, check_positive, check_rng
 from ._checks import check_same_shape
-from .classification import _sigmoid, log_softmax, softmax
+from .classification import log_softmax, sigmoid, softmax
 
 __all__ = ["Linear", "ReLU", "Sigmoid", "Tanh", "MLP", "softmax_cross_entropy", "mse", "check_gradient"]
 
@@ -239,7 +239,7 @@ class Sigmoid(_Activation):
     """
 
     def forward(self, x):
-        self._cache = _sigmoid(as_float_array(x, "x"))  # through e^{-|x|}, which never overflows
+        self._cache = sigmoid(as_float_array(x, "x"))  # through e^{-|x|}, which never overflows
         return self._cache
 
     def backward(self, grad_out):

@@ -11,7 +11,7 @@ signature that returns :math:`\partial L / \partial\,\text{input}`:
   :func:`binary_cross_entropy`, :func:`categorical_cross_entropy`,
   :func:`sparse_categorical_cross_entropy`;
 * the numerically stable building blocks :func:`logsumexp`,
-  :func:`softmax` and :func:`log_softmax`.
+  :func:`softmax`, :func:`log_softmax` and :func:`sigmoid`.
 
 Where PyTorch has the loss, the name, keywords, defaults and numbers are
 PyTorch's: classes sit at axis 1 of an (N, C, d1, ...) input (axis 0 of an
@@ -565,8 +565,17 @@ def _softplus(z):
     return np.maximum(z, 0) + np.log1p(np.exp(-np.abs(z)))
 
 
-def _sigmoid(z):
-    r""":math:`\sigma(z) = 1 / (1 + e^{-z})` through :math:`e^{-|z|} \le 1`, which never overflows."""
+def sigmoid(z):
+    r"""The logistic sigmoid :math:`\sigma(z) = 1 / (1 + e^{-z})`, stable for every :math:`z`.
+
+    Computed through :math:`e^{-|z|} \le 1`, which never overflows: the naive
+    formula overflows :math:`e^{-z}` for :math:`z < -709` in float64.
+
+    Examples:
+        >>> sigmoid(np.array([0.0, -1000.0, 1000.0]))
+        array([0.5, 0. , 1. ])
+    """
+    z = as_float_array(z, "z")
     e = np.exp(-np.abs(z))
     return np.where(z >= 0, 1 / (1 + e), e / (1 + e))
 
@@ -650,7 +659,7 @@ def binary_cross_entropy_with_logits_grad(input, target, *, weight=None, pos_wei
     """
     check_reduction(reduction)
     input, target, weight, pos_weight = _logit_arrays(input, target, weight, pos_weight)
-    grad = (1 - target) * _sigmoid(input) - pos_weight * target * _sigmoid(-input)
+    grad = (1 - target) * sigmoid(input) - pos_weight * target * sigmoid(-input)
     return reduce_grad(weight * grad, reduction)
 
 
@@ -857,7 +866,7 @@ def _sigmoid_focal_arrays(input, target, alpha, gamma):
     input, target = loss_arrays(input, target)
     gamma, alpha = _check_gamma(gamma), _check_alpha(alpha)
     alpha_t = alpha * target + (1 - alpha) * (1 - target) if alpha >= 0 else 1
-    p = _sigmoid(input)
+    p = sigmoid(input)
     return input, target, alpha_t, gamma, p, 1 - (p * target + (1 - p) * (1 - target))  # 1 - p_t as torchvision
 
 

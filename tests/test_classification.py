@@ -662,3 +662,10 @@ def test_bad_inputs_are_refused_with_a_message(fn, args, kwargs, exception, mess
     if grad is not None:  # the gradient twin checks the same things
         with pytest.raises(exception, match=message):
             grad(*args, **kwargs)
+
+
+def test_sigmoid_is_stable_and_equals_torch():
+    z = np.array([-1e4, -700.0, -30.0, -1.0, 0.0, 1.0, 30.0, 1e4])  # -700: still a normal float
+    np.testing.assert_allclose(cls.sigmoid(z), torch.sigmoid(torch.tensor(z)).numpy(), rtol=1e-15,
+                               atol=0)
+    assert cls.sigmoid(np.float32([2.0])).dtype == np.float32
