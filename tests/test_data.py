@@ -1,4 +1,6 @@
 """Synthetic datasets: reproducible from an rng, the documented shape, clear errors."""
+import re
+
 import numpy as np
 import pytest
 
@@ -65,3 +67,69 @@ def test_rng_is_required_and_checked():
         data.phone_prices(10)
     with pytest.raises(TypeError, match=r"^rng must be a numpy\.random\.Generator; got 42"):
         data.phone_prices(10, rng=42)
+
+
+def test_digits_split_sizes_disjoint_and_complete():
+    from sklearn.datasets import load_digits
+
+    x_all, y_all = load_digits(return_X_y=True)
+    d = data.digits(rng=np.random.default_rng(0), val_fraction=0.25, test_fraction=0.15)
+    n = len(y_all)
+    assert len(d.y_val) == round(0.25 * n) and len(d.y_test) == round(0.15 * n)
+    assert len(d.y_train) + len(d.y_val) + len(d.y_test) == n
+    # every label count is preserved: the split is a permutation of the data
+    counts = np.bincount(np.concatenate([d.y_train, d.y_val, d.y_test]), minlength=10)
+    np.testing.assert_array_equal(counts, np.bincount(y_all, minlength=10))
+    assert d.y_train.dtype == np.int64 and d.x_train.shape[1] == 64
+
+
+def test_digits_standardised_with_training_statistics_only():
+    d = data.digits(rng=np.random.default_rng(1))
+    std = d.x_train.std(axis=0)
+    np.testing.assert_allclose(d.x_train.mean(axis=0), 0.0, atol=1e-12)
+    assert np.all((np.abs(std - 1) < 1e-12) | (std == 0))  # constant pixels stay 0
+    assert abs(d.x_val.mean()) > 1e-6  # held-out parts are not re-centred
+
+
+def test_digits_reproducible_and_dtype():
+    a = data.digits(rng=np.random.default_rng(3), dtype=np.float32)
+    b = data.digits(rng=np.random.default_rng(3), dtype=np.float32)
+    assert a.x_train.dtype == np.float32
+    for u, v in zip(a, b):
+        np.testing.assert_array_equal(u, v)
+
+
+@pytest.mark.parametrize("kw, message", [
+    (dict(val_fraction=0.6, test_fraction=0.4), "val_fraction + test_fraction must be below 1; got 0.6 + 0.4."),
+    (dict(val_fraction=1.5), "val_fraction must be in [0, 1]; got 1.5."),
+])
+def test_digits_bad_fractions(kw, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        data.digits(rng=np.random.default_rng(0), **kw)
+
+
+def test_label_noise_rate_and_uniform_other_classes():
+    rng = np.random.default_rng(0)
+    labels = np.repeat(np.arange(10), 20_000)
+    noisy, flipped = data.symmetric_label_noise(labels, 0.4, n_classes=10, rng=rng)
+    assert flipped.mean() == pytest.approx(0.4, abs=0.005)
+    np.testing.assert_array_equal(noisy != labels, flipped)  # a flip never lands on its own class
+    # a flipped 3 becomes each of the 9 other classes about equally often
+    others = np.bincount(noisy[flipped & (labels == 3)], minlength=10)
+    assert others[3] == 0
+    share = others[np.arange(10) != 3] / others.sum()
+    np.testing.assert_allclose(share, 1 / 9, atol=0.01)
+
+
+def test_label_noise_extremes_and_errors():
+    rng = np.random.default_rng(0)
+    labels = np.array([0, 1, 2])
+    noisy, flipped = data.symmetric_label_noise(labels, 0.0, n_classes=3, rng=rng)
+    np.testing.assert_array_equal(noisy, labels)
+    assert not flipped.any()
+    with pytest.raises(ValueError, match=re.escape("labels must lie in [0, 3); got values from 0 to 3.")):
+        data.symmetric_label_noise(np.array([0, 3]), 0.1, n_classes=3, rng=rng)
+    with pytest.raises(TypeError, match="labels must be an array of integer class indices; got dtype float64."):
+        data.symmetric_label_noise(np.array([0.0]), 0.1, n_classes=3, rng=rng)
+    with pytest.raises(ValueError, match=re.escape("rate must be in [0, 1]; got -0.1.")):
+        data.symmetric_label_noise(labels, -0.1, n_classes=3, rng=rng)
