@@ -159,3 +159,75 @@ def test_binder_pins_agree_with_requirements():
     ours, binder = pins("requirements.txt"), pins("binder/requirements.txt")
     assert binder and all(ours[name] == version for name, version in binder.items()), (ours, binder)
     assert ours["torch"] == "2.13.0"
+
+
+# --- self-checks (lossbook.exercises) and their stubs --------------------------------------
+# These rules apply to notebooks that have self-check stubs; see tools/student.py for the
+# markup and lossbook/exercises/__init__.py for adding a check.
+
+STUB_TAG = "student-stub"
+CHECK_CALL = re.compile(r"\bexercises\.check_ex_(\d+)_(\d+)\(")
+
+
+def exercise_positions(cells):
+    """(cell index, label) of every {exercise}, in order: the website numbers them 1, 2, ..."""
+    return [(i, m.group(1)) for i, c in enumerate(cells) if c["cell_type"] == "markdown"
+            for m in re.finditer(r"```\{exercise\}\n:label: ([\w-]+)", source(c))]
+
+
+def solution_span(cells, label):
+    start = next(i for i, c in enumerate(cells) if re.search(rf"\{{solution-start\}} {label}\n", source(c)))
+    end = next(i for i in range(start, len(cells)) if "```{solution-end}" in source(cells[i]))
+    return start, end
+
+
+def stream_text(cell):
+    return "".join("".join(o.get("text", "")) for o in cell.get("outputs", []) if o["output_type"] == "stream")
+
+
+def test_self_check_stubs_sit_between_exercise_and_solution(nb):
+    path, book = nb
+    from lossbook import exercises
+
+    cells = book["cells"]
+    stubs = [i for i, c in enumerate(cells) if STUB_TAG in c["metadata"].get("tags", [])]
+    positions = exercise_positions(cells)
+    chapter = int(path.name[:2]) if stubs else None  # the website numbers exercises <chapter>.<position>
+    for i in stubs:
+        where = f"{path.name}, cell {i}"
+        tags, text = cells[i]["metadata"]["tags"], source(cells[i])
+        assert cells[i]["cell_type"] == "code" and "remove-cell" in tags, f"{where}: a stub is a code cell tagged remove-cell"
+        assert "raise NotImplementedError" in text, f"{where}: the stub must raise NotImplementedError"
+        calls = CHECK_CALL.findall(text)
+        assert len(calls) == 1, f"{where}: the stub must call exactly one exercises.check_ex_N_M"
+        number = [k for k, (at, _) in enumerate(positions) if at < i][-1] + 1
+        exercise_cell, label = positions[number - 1]
+        assert calls[0] == (str(chapter), str(number)), \
+            f"{where}: the stub follows Exercise {chapter}.{number} ({label}) but calls check_ex_{'_'.join(calls[0])}"
+        name = f"check_ex_{chapter}_{number}"
+        assert getattr(exercises, name).__name__ == name and \
+            exercises._core.EXERCISES[f"{chapter}.{number}"].label == label, f"{where}: {name} checks another label"
+        start, end = solution_span(cells, label)
+        assert all(c["cell_type"] == "markdown" for c in cells[exercise_cell + 1:i]) and i < start, \
+            f"{where}: the stub must be the first code cell after its exercise, before the solution"
+        assert f"exercises.{name}(" in source(cells[exercise_cell]), f"{where}: the exercise text must name {name}"
+        assert "not written yet" in stream_text(cells[i]), f"{where}: the stored stub output must say 'not written yet'"
+        solved = [c for c in cells[start:end] if c["cell_type"] == "code" and f"exercises.{name}(" in source(c)]
+        assert solved, f"{where}: the solution of {label} must call exercises.{name}"
+        assert f"Exercise {chapter}.{number} ({label}):" in stream_text(solved[-1]) and \
+            "passed all" in stream_text(solved[-1]), f"{where}: the solution's self-check must pass"
+    if stubs:
+        assert re.search(r"^from lossbook import[^\n]*\bexercises\b|^from lossbook import \([^)]*\bexercises\b",
+                         source(code_cells(book)[1]), re.M), f"{path.name}: import exercises in the imports cell"
+
+
+def test_every_self_check_has_its_stub_in_its_chapter():
+    from lossbook import exercises
+
+    for number, exercise in exercises._core.EXERCISES.items():
+        chapter = [p for p in NOTEBOOKS if p.name.startswith(f"{exercise.chapter:02d}_")]
+        assert len(chapter) == 1, f"Exercise {number}: no chapter {exercise.chapter:02d}_*.ipynb"
+        cells = load(chapter[0])["cells"]
+        stubs = [c for c in cells if STUB_TAG in c["metadata"].get("tags", [])
+                 and f"exercises.{exercise.check.__name__}(" in source(c)]
+        assert len(stubs) == 1, f"{chapter[0].name}: Exercise {number} needs one stub calling {exercise.call}"
