@@ -15,6 +15,12 @@ Topic modules:
 * :mod:`lossbook.training`: the training loop of chapter 1;
 * :mod:`lossbook.backprop`: a NumPy MLP with hand-written backward passes, and a gradient checker;
 * :mod:`lossbook.gradflow`: deep networks, gradient-norm measurements and gradient clipping;
+* :mod:`lossbook.optim`: SGD, momentum, RMSprop, Adam and AdamW with explicit state, equal to ``torch.optim``;
+* :mod:`lossbook.descent`: training the digits MLP with any of those optimizers (chapter 7);
+* :mod:`lossbook.schedules`: learning-rate schedules and ReduceLROnPlateau, equal to ``torch.optim.lr_scheduler``;
+* :mod:`lossbook.robust`: Barron's general and adaptive robust loss, exact at every alpha (NumPy and PyTorch);
+* :mod:`lossbook.amlfs`: AM-LFS, the search for a loss function, with its baselines (PyTorch);
+* :mod:`lossbook.exercises`: self-checks for the exercises that ask for code;
 * :mod:`lossbook.vectorize`: a loss as a loop vs vectorised, and a timer;
 * :mod:`lossbook.data`: small synthetic datasets (every generator takes an ``rng``);
 * :mod:`lossbook.plotting`: the book's figure style.
@@ -24,18 +30,24 @@ are keyword-only; ``reduction`` is ``"mean"``, ``"sum"`` or ``"none"``;
 NumPy in, NumPy out, keeping the input's dtype.
 """
 from . import (
+    amlfs,
     backprop,
     catalog,
     classification,
     data,
+    descent,
     embedding,
+    exercises,
     functional,
     gradflow,
     information,
     likelihood,
     margin,
+    optim,
     plotting,
     regression,
+    robust,
+    schedules,
     sequence,
     similarity,
     training,
@@ -139,6 +151,7 @@ from .training import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "amlfs",
     "backprop",
     "binary_cross_entropy",
     "binary_cross_entropy_grad",
@@ -159,16 +172,18 @@ __all__ = [
     "ctc_loss_grad",
     "data",
     "default_device",
+    "descent",
     "dice_loss",
     "dice_loss_grad",
     "embedding",
     "entropy",
+    "exercises",
     "fit_line",
     "fit_line_torch",
     "functional",
-    "gradflow",
     "gaussian_nll_loss",
     "gaussian_nll_loss_grad",
+    "gradflow",
     "hinge_embedding_loss",
     "hinge_embedding_loss_grad",
     "hinge_loss",
@@ -208,6 +223,7 @@ __all__ = [
     "multilabel_soft_margin_loss_grad",
     "nll_loss",
     "nll_loss_grad",
+    "optim",
     "pairwise_distance",
     "plotting",
     "poisson_nll_loss",
@@ -217,6 +233,8 @@ __all__ = [
     "regression",
     "rmse_loss",
     "rmse_loss_grad",
+    "robust",
+    "schedules",
     "sequence",
     "sigmoid",
     "sigmoid_focal_loss",
