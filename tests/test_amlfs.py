@@ -33,13 +33,8 @@ def labels(rng, n, c):
     return torch.tensor(rng.integers(0, c, size=n))
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    """Tiny models run fastest on one thread; on a busy machine two threads spin-wait for many seconds."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+#: Tiny models run fastest on one thread; on a busy machine two threads spin-wait for many seconds.
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 @pytest.fixture(scope="module")

@@ -19,17 +19,13 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from conftest import (SEEDS, assert_mistake_hinted, assert_no_reference_code, assert_not_written,
+                      assert_passes_on_seeds, correct_and_wrong, flat, not_written, reference_lines)
 from lossbook import backprop, classification, exercises, regression, training
 from lossbook.exercises import _core, ch01, ch02, ch03, ch04, ch05
 
 ROOT = Path(__file__).resolve().parents[1]
-SEEDS = range(25)      # correct answers must pass on every one of them
-FEW_SEEDS = range(4)   # each mistake must be recognised on every one of them
-
-
-def flat(message):
-    """The message with its line breaks (wrapping) undone, to search for phrases."""
-    return " ".join(message.split())
+CHAPTERS = (ch01, ch02, ch03, ch04, ch05)
 
 
 def softmax(z, axis=-1):
@@ -201,10 +197,6 @@ def tanh_sq_grad_cosh(z):
     return 2 * np.tanh(z) / np.cosh(z) ** 2  # cosh overflows at |z| = 1000: 1 / inf = 0, still right
 
 
-def not_written(*args):
-    raise NotImplementedError
-
-
 def prints_instead(*args):
     print(end="")
 
@@ -329,8 +321,7 @@ CASES = {
     ]),
 }
 
-CORRECT = [(n, k) for n, (_, answers, _) in CASES.items() for k in range(len(answers))]
-WRONG = [(n, k) for n, (_, _, mistakes) in CASES.items() for k in range(len(mistakes))]
+CORRECT, WRONG = correct_and_wrong(CASES)
 
 
 def test_every_registered_check_is_tested_here():
@@ -344,24 +335,14 @@ def test_every_registered_check_is_tested_here():
 @pytest.mark.parametrize("number,k", CORRECT, ids=[f"{n}-{k}" for n, k in CORRECT])
 def test_correct_answers_pass_on_every_seed(number, k, capsys):
     check, answers, _ = CASES[number]
-    for seed in SEEDS:
-        result = check(*answers[k], seed=seed)
-        assert result.status == "passed" and result, result.message
-    printed = capsys.readouterr().out
-    assert printed.count(f"✓ Exercise {number} (") == len(SEEDS)
-    assert "passed all" in printed and "Well done!" in printed
+    assert_passes_on_seeds(check, answers[k], number, SEEDS, capsys)
 
 
 @pytest.mark.parametrize("number,k", WRONG, ids=[f"{n}-{k}" for n, k in WRONG])
 def test_each_typical_mistake_gets_its_own_hint(number, k):
     check, _, mistakes = CASES[number]
     answers, words = mistakes[k]
-    for seed in FEW_SEEDS:
-        result = check(*answers, seed=seed, quiet=True)
-        assert result.status == "failed" and not result, result.message
-        assert result.message.startswith(f"✗ Exercise {number} ({_core.EXERCISES[number].label}):")
-        assert words in flat(result.message), result.message
-        assert "hint:" in result.message
+    assert_mistake_hinted(check, answers, number, words)
 
 
 @pytest.mark.parametrize("number", CASES)
@@ -372,36 +353,21 @@ def test_a_stub_is_not_written_yet(number, capsys):
         stubs = [type("MyHuber", (MyHuber,), {"forward": not_written})]
     if number == "5.2":
         stubs = [type("SigmoidBug", (backprop.Sigmoid,), {"backward": not_written})]
-    result = check(*stubs)
-    assert result.status == "not written" and not result and result.cases == 0
-    assert re.search(r": [\w.]+ is not written yet \(it raises NotImplementedError\)\.", flat(result.message))
-    assert "Replace `raise NotImplementedError` with your code" in flat(result.message)
-    assert "Traceback" not in result.message
-    assert capsys.readouterr().out.strip() == result.message
+    assert_not_written(check(*stubs), capsys)
 
 
 def _reference_lines():
     """The code lines of every reference: the chapter modules' private functions and the lossbook code."""
-    sources = [inspect.getsource(fn) for module in (ch01, ch02, ch03, ch04, ch05)
-               for name, fn in vars(module).items() if inspect.isfunction(fn) and name.startswith("_")]
-    sources += [inspect.getsource(fn) for fn in (
+    return reference_lines(CHAPTERS, (
         training.fit_line, regression.huber_loss, regression.huber_loss_grad, regression.mse_loss,
         regression.mse_loss_grad, classification.log_softmax, classification.cross_entropy_grad,
-        classification.binary_cross_entropy_with_logits, classification.softmax, classification.sigmoid)]
-    lines = {line.strip() for src in sources for line in src.splitlines()}
-    return {line for line in lines if len(line) >= 12 and not line.startswith(("#", "r\"\"\"", "\"", "'", ">>>"))}
+        classification.binary_cross_entropy_with_logits, classification.softmax, classification.sigmoid))
 
 
 def test_no_message_shows_reference_code():
     secret = _reference_lines()
     assert any("np.clip(input - target, -delta, delta)" in line for line in secret)  # the test can fail
-    for number, (check, _, mistakes) in CASES.items():
-        for answers, _ in mistakes:
-            message = check(*answers, seed=0, quiet=True).message
-            leaked = [line for line in secret if line in message]
-            assert not leaked, (number, leaked)
-    for module in (ch01, ch02, ch03, ch04, ch05):  # references are imported under private names only
-        assert not [n for n in vars(module) if n in ("regression", "classification", "training", "backprop")]
+    assert_no_reference_code(CASES, secret, CHAPTERS, ("regression", "classification", "training", "backprop"))
 
 
 # --------------------------------------------------------------------------- reporting

@@ -17,21 +17,10 @@ import pytest
 import torch
 from torch.optim import lr_scheduler as L
 
+from conftest import (SEEDS, assert_mistake_hinted, assert_no_reference_code, assert_not_written,
+                      assert_passes_on_seeds, correct_and_wrong, flat, reference_lines, stub_named)
 from lossbook import exercises, optim, schedules
 from lossbook.exercises import _core, ch07, ch08
-
-SEEDS = range(25)      # correct answers must pass on every one of them
-FEW_SEEDS = range(4)   # each mistake must be recognised on every one of them
-
-
-def flat(message):
-    """The message with its line breaks (wrapping) undone, to search for phrases."""
-    return " ".join(message.split())
-
-
-def not_written(*args, **options):
-    raise NotImplementedError
-
 
 # --------------------------------------------------------------------------- 7.1 answers
 
@@ -381,8 +370,7 @@ CASES = {
     ]),
 }
 
-CORRECT = [(n, k) for n, (_, answers, _) in CASES.items() for k in range(len(answers))]
-WRONG = [(n, k) for n, (_, _, mistakes) in CASES.items() for k in range(len(mistakes))]
+CORRECT, WRONG = correct_and_wrong(CASES)
 
 
 def test_the_table_covers_chapters_7_and_8():
@@ -393,11 +381,7 @@ def test_the_table_covers_chapters_7_and_8():
 @pytest.mark.parametrize("number,k", CORRECT, ids=[f"{n}-{k}" for n, k in CORRECT])
 def test_correct_answers_pass_on_every_seed(number, k, capsys):
     check, answers, _ = CASES[number]
-    for seed in SEEDS:
-        result = check(answers[k], seed=seed)
-        assert result.status == "passed" and result, result.message
-    printed = capsys.readouterr().out
-    assert printed.count(f"✓ Exercise {number} (") == len(SEEDS) and "Well done!" in printed
+    assert_passes_on_seeds(check, answers[k], number, SEEDS, capsys)
 
 
 def test_the_chapters_bisection_passes():
@@ -411,47 +395,28 @@ def test_the_chapters_bisection_passes():
 def test_each_typical_mistake_gets_its_own_hint(number, k):
     check, _, mistakes = CASES[number]
     answer, words = mistakes[k]
-    for seed in FEW_SEEDS:
-        result = check(answer, seed=seed, quiet=True)
-        assert result.status == "failed" and not result, result.message
-        assert result.message.startswith(f"✗ Exercise {number} ({_core.EXERCISES[number].label}):")
-        assert words in flat(result.message), result.message
+    assert_mistake_hinted(check, answer, number, words)
 
 
 @pytest.mark.parametrize("number", CASES)
 def test_a_stub_is_not_written_yet(number, capsys):
     check, answers, _ = CASES[number]
     name = _core.EXERCISES[number].answers[0]
-    stub = type(not_written)(not_written.__code__.replace(co_name=name, co_qualname=name), globals(), name)
-    result = check(stub)
-    assert result.status == "not written" and not result and result.cases == 0
-    assert f": {name} is not written yet (it raises NotImplementedError)." in flat(result.message)
-    assert "Traceback" not in result.message
-    assert capsys.readouterr().out.strip() == result.message
+    assert_not_written(check(stub_named(name)), capsys, re.escape(name))
 
 
 def _reference_lines():
     """The code lines of the chapter modules' private functions and of the lossbook code they call."""
-    sources = [inspect.getsource(fn) for module in (ch07, ch08)
-               for name, fn in vars(module).items() if inspect.isfunction(fn) and name.startswith("_")]
-    sources += [inspect.getsource(fn) for fn in (
+    return reference_lines((ch07, ch08), (
         optim.sgd, optim._sgd_step, optim.adam, optim._adam_step, optim._lerp, schedules.step_decay,
         schedules.warmup_cosine, schedules._warmup_factor, schedules._cosine, schedules.cosine_warm_restarts,
-        schedules._restart_position, schedules.reduce_on_plateau, schedules._improvement_test)]
-    lines = {line.strip() for src in sources for line in src.splitlines()}
-    return {line for line in lines if len(line) >= 12 and not line.startswith(("#", "r\"\"\"", "\"", "'", ">>>"))}
+        schedules._restart_position, schedules.reduce_on_plateau, schedules._improvement_test))
 
 
 def test_no_message_shows_reference_code():
     secret = _reference_lines()
     assert "return param - lr * g, buf" in secret  # the test can fail
-    for number, (check, _, mistakes) in CASES.items():
-        for answer, _ in mistakes:
-            message = check(answer, seed=0, quiet=True).message
-            leaked = [line for line in secret if line in message]
-            assert not leaked, (number, leaked)
-    for module in (ch07, ch08):  # references are imported under private names only
-        assert not [n for n in vars(module) if n in ("optim", "schedules")]
+    assert_no_reference_code(CASES, secret, (ch07, ch08), ("optim", "schedules"))
 
 
 # --------------------------------------------------------------------------- what these checks add

@@ -19,31 +19,15 @@ import torch
 import torch.nn.functional as F
 from scipy.integrate import quad
 
+from conftest import (SEEDS, assert_mistake_hinted, assert_no_reference_code, assert_not_written,
+                      assert_passes_on_seeds, correct_and_wrong, flat, reference_lines, stub_named)
 from lossbook import amlfs, classification, exercises, robust
 from lossbook.exercises import _core, ch09, ch10
 
-SEEDS = range(25)      # correct answers must pass on every one of them
-FEW_SEEDS = range(4)   # each mistake must be recognised on every one of them
 #: 9.3 integrates with quad on every input: fewer seeds keep the file fast.
 QUAD_SEEDS = range(6)
-
-
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    """The chapters run torch on one thread; small tensors are fastest that way on a busy machine."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
-
-
-def flat(message):
-    """The message with its line breaks (wrapping) undone, to search for phrases."""
-    return " ".join(message.split())
-
-
-def not_written(*args, **options):
-    raise NotImplementedError
+#: The chapters run torch on one thread; small tensors are fastest that way on a busy machine.
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 # --------------------------------------------------------------------------- 9.1 answers
@@ -417,8 +401,7 @@ CASES = {
     ]),
 }
 
-CORRECT = [(n, k) for n, (_, answers, _) in CASES.items() for k in range(len(answers))]
-WRONG = [(n, k) for n, (_, _, mistakes) in CASES.items() for k in range(len(mistakes))]
+CORRECT, WRONG = correct_and_wrong(CASES)
 
 
 def test_the_table_covers_chapters_9_and_10():
@@ -432,58 +415,35 @@ def test_the_table_covers_chapters_9_and_10():
 def test_correct_answers_pass_on_every_seed(number, k, capsys):
     check, answers, _ = CASES[number]
     seeds = QUAD_SEEDS if number in ("9.3", "9.4") and k > 0 else SEEDS
-    for seed in seeds:
-        result = check(answers[k], seed=seed)
-        assert result.status == "passed" and result, result.message
-    printed = capsys.readouterr().out
-    assert printed.count(f"✓ Exercise {number} (") == len(seeds) and "Well done!" in flat(printed)
+    assert_passes_on_seeds(check, answers[k], number, seeds, capsys, wrapped=True)
 
 
 @pytest.mark.parametrize("number,k", WRONG, ids=[f"{n}-{k}" for n, k in WRONG])
 def test_each_typical_mistake_gets_its_own_hint(number, k):
     check, _, mistakes = CASES[number]
     answer, words = mistakes[k]
-    for seed in FEW_SEEDS:
-        result = check(answer, seed=seed, quiet=True)
-        assert result.status == "failed" and not result, result.message
-        assert result.message.startswith(f"✗ Exercise {number} ({_core.EXERCISES[number].label}):")
-        assert words in flat(result.message), result.message
+    assert_mistake_hinted(check, answer, number, words)
 
 
 @pytest.mark.parametrize("number", CASES)
 def test_a_stub_is_not_written_yet(number, capsys):
     check, _, _ = CASES[number]
     name = _core.EXERCISES[number].answers[0]
-    stub = type(not_written)(not_written.__code__.replace(co_name=name, co_qualname=name), globals(), name)
-    result = check(stub)
-    assert result.status == "not written" and not result and result.cases == 0
-    assert f": {name} is not written yet (it raises NotImplementedError)." in flat(result.message)
-    assert "Traceback" not in result.message
-    assert capsys.readouterr().out.strip() == result.message
+    assert_not_written(check(stub_named(name)), capsys, re.escape(name))
 
 
 def _reference_lines():
     """The code lines of the chapter modules' private functions and of the lossbook code they call."""
-    sources = [inspect.getsource(fn) for module in (ch09, ch10)
-               for name, fn in vars(module).items() if inspect.isfunction(fn) and name.startswith("_")]
-    sources += [inspect.getsource(fn) for fn in (
+    return reference_lines((ch09, ch10), (
         robust.general_loss, robust.general_loss_grad, robust.log_partition, amlfs.theta_from_functions,
         amlfs.theta_from_knots, amlfs._line_pieces, amlfs.reinforce_grad, amlfs.standardize,
-        amlfs.tau_transform, amlfs.piecewise_linear, amlfs._evaluate_pieces)]
-    lines = {line.strip() for src in sources for line in src.splitlines()}
-    return {line for line in lines if len(line) >= 12 and not line.startswith(("#", "r\"\"\"", "\"", "'", ">>>"))}
+        amlfs.tau_transform, amlfs.piecewise_linear, amlfs._evaluate_pieces))
 
 
 def test_no_message_shows_reference_code():
     secret = _reference_lines()
     assert "return delta**2 * _robust.general_loss(x, 1.0, delta)" in secret  # the test can fail
-    for number, (check, _, mistakes) in CASES.items():
-        for answer, _ in mistakes:
-            message = check(answer, seed=0, quiet=True).message
-            leaked = [line for line in secret if line in message]
-            assert not leaked, (number, leaked)
-    for module in (ch09, ch10):  # references are imported under private names only
-        assert not [n for n in vars(module) if n in ("robust", "amlfs")]
+    assert_no_reference_code(CASES, secret, (ch09, ch10), ("robust", "amlfs"))
 
 
 # --------------------------------------------------------------------------- what these checks add

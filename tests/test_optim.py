@@ -37,13 +37,8 @@ from lossbook import optim
 STEPS = 200
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_torch_thread():
-    """Tiny tensors: torch's intra-op threads only add synchronisation, and stall on a busy machine."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+#: Tiny tensors: torch's intra-op threads only add synchronisation, and stall on a busy machine.
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 # --------------------------------------------------------------------------- the parity problem
 

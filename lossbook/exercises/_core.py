@@ -204,6 +204,28 @@ def _bad_call(exercise, given):
     return None
 
 
+def _call_by_name(fn, usage, args, options):
+    r"""``fn(*args, **options)``, after checking that the call fits the exercise's signature.
+
+    The exercises of chapters 7, 8 and 10 pass their options by keyword
+    (``lr=0.1``): a function written with other names fails here, with a
+    message, rather than with a TypeError from deep inside the check.
+    """
+    try:
+        signature = inspect.signature(fn)
+    except (TypeError, ValueError):  # some callables (builtins) have none: just call
+        signature = None
+    if signature is not None:
+        try:
+            signature.bind(*args, **options)
+        except TypeError as exc:
+            raise AnswerProblem(
+                f"It cannot be called as the exercise says, {usage}: {exc}.",
+                f"Keep the exercise's signature, {usage}: the check passes "
+                f"{', '.join(options)} by name.") from None
+    return fn(*args, **options)
+
+
 # --------------------------------------------------------------------------- running
 
 
@@ -257,9 +279,7 @@ def _is(exercise):
 def _report(exercise, status, cases, lines, quiet):
     r"""Print (unless quiet) and return the result; ``lines`` are text or (label, text) pairs."""
     head = f"{_SYMBOL[status]} Exercise {exercise.number} ({exercise.label}): {lines[0]}"
-    # Tools search the output for "not written yet": keep it on one line (non-breaking spaces).
-    head = head.replace(NOT_WRITTEN, NOT_WRITTEN.replace(" ", "\xa0"))
-    out = [textwrap.fill(head, 78, subsequent_indent="  ").replace("\xa0", " ")]
+    out = [textwrap.fill(head, 78, subsequent_indent="  ")]
     for line in lines[1:]:
         if isinstance(line, tuple):
             label, text = line

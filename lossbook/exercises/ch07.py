@@ -1,34 +1,11 @@
 r"""Self-checks of chapter 7 (optimizers)."""
-import inspect
 import math
 
 import numpy as np
 
 from lossbook import optim as _optim
 
-from ._core import TOLERANCE, AnswerProblem, Case, Mistake, Spec, self_check
-
-
-def _call_by_name(fn, usage, args, options):
-    r"""``fn(*args, **options)``, after checking that the call fits the exercise's signature.
-
-    The exercises of chapters 7 and 8 pass their options by keyword
-    (``lr=0.1``): a function written with other names fails here, with a
-    message, rather than with a TypeError from deep inside the check.
-    """
-    try:
-        signature = inspect.signature(fn)
-    except (TypeError, ValueError):  # some callables (builtins) have none: just call
-        signature = None
-    if signature is not None:
-        try:
-            signature.bind(*args, **options)
-        except TypeError as exc:
-            raise AnswerProblem(
-                f"It cannot be called as the exercise says, {usage}: {exc}.",
-                f"Keep the exercise's signature, {usage}: the check passes "
-                f"{', '.join(options)} by name.") from None
-    return fn(*args, **options)
+from ._core import TOLERANCE, AnswerProblem, Case, Mistake, Spec, _call_by_name, self_check
 
 
 # --------------------------------------------------------------------------- 7.1 momentum

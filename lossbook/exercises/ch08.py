@@ -10,8 +10,7 @@ import numpy as np
 
 from lossbook import schedules as _schedules
 
-from ._core import AnswerProblem, Case, Mistake, Spec, self_check
-from .ch07 import _call_by_name
+from ._core import AnswerProblem, Case, Mistake, Spec, _call_by_name, self_check
 
 
 def _rate(value, usage, step):

@@ -11,8 +11,7 @@ import torch
 
 from lossbook import amlfs as _amlfs
 
-from ._core import AnswerProblem, Case, Mistake, Spec, self_check
-from .ch07 import _call_by_name
+from ._core import AnswerProblem, Case, Mistake, Spec, _call_by_name, self_check
 
 # --------------------------------------------------------------------------- 10.1 CosFace's theta
 
