@@ -129,27 +129,27 @@ def test_backward_overwrites_rather_than_accumulates():
 # --- the heads -------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("dtype", [np.float64, np.float32])
-def test_softmax_cross_entropy_matches_torch(dtype, rng):
-    logits = (3 * rng.standard_normal((7, 4))).astype(dtype)
-    labels = rng.integers(0, 4, 7)
-    loss, grad = softmax_cross_entropy(logits, labels)
-    expected, expected_grad = torch_value_and_grad(F.cross_entropy, logits, labels)
+def assert_head_matches_torch(head, torch_loss, input, target, dtype):
+    """A head's (loss, grad) against torch's loss and autograd: a 0-d loss, the dtype kept."""
+    loss, grad = head(input, target)
+    expected, expected_grad = torch_value_and_grad(torch_loss, input, target)
     assert loss.shape == () and loss.dtype == grad.dtype == dtype
     rtol = 1e-12 if dtype == np.float64 else 1e-5
     assert_rel(loss, expected, rtol)
     assert_rel(grad, expected_grad, rtol)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_softmax_cross_entropy_matches_torch(dtype, rng):
+    logits = (3 * rng.standard_normal((7, 4))).astype(dtype)
+    labels = rng.integers(0, 4, 7)
+    assert_head_matches_torch(softmax_cross_entropy, F.cross_entropy, logits, labels, dtype)
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_mse_matches_torch(dtype, rng):
     pred, target = rng.standard_normal((2, 6, 3)).astype(dtype)
-    loss, grad = mse(pred, target)
-    expected, expected_grad = torch_value_and_grad(F.mse_loss, pred, target)
-    assert loss.shape == () and loss.dtype == grad.dtype == dtype
-    rtol = 1e-12 if dtype == np.float64 else 1e-5
-    assert_rel(loss, expected, rtol)
-    assert_rel(grad, expected_grad, rtol)
+    assert_head_matches_torch(mse, F.mse_loss, pred, target, dtype)
 
 
 def test_heads_by_hand():
