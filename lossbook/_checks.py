@@ -136,6 +136,16 @@ def check_scalar_in(value, name, low, high, *, low_open=False, high_open=False):
     return float(value)
 
 
+def first_index(mask):
+    r"""The index tuple of the first ``True`` element of ``mask`` (C order), for error messages.
+
+    Examples:
+        >>> first_index(np.array([[False, False], [False, True]]))
+        (1, 1)
+    """
+    return tuple(int(i) for i in np.argwhere(mask)[0])
+
+
 def check_array_in(arr, name, low, high, *, low_open=False, high_open=False, what="values"):
     r"""Raise ``ValueError`` unless every element of ``arr`` lies in the interval.
 
@@ -145,7 +155,7 @@ def check_array_in(arr, name, low, high, *, low_open=False, high_open=False, wha
     """
     bad = (arr <= low if low_open else arr < low) | (arr >= high if high_open else arr > high)
     if np.any(bad):
-        index = tuple(int(i) for i in np.argwhere(bad)[0])
+        index = first_index(bad)
         interval = f"{'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"
         raise ValueError(f"{name} must contain {what} in {interval}; got {arr[index].item()!r} at index {index}.")
     return arr
@@ -170,7 +180,7 @@ def check_signs(target):
     r"""Return ``target`` after checking every label is -1 or +1 (the first offender is named)."""
     bad = (target != 1) & (target != -1)
     if np.any(bad):
-        index = tuple(int(i) for i in np.argwhere(bad)[0])
+        index = first_index(bad)
         raise ValueError(
             f"target must contain labels -1 or +1; got {target[index].item()!r} at index {index}. "
             "Map 0/1 labels to -1/+1 with 2 * y - 1."

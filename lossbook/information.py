@@ -22,7 +22,7 @@ import numbers
 
 import numpy as np
 
-from ._checks import as_float_array, check_array_in, check_same_shape
+from ._checks import as_float_array, check_array_in, check_same_shape, first_index
 
 #: How far a distribution's sum may stray from 1 (float32 rounding of a few classes).
 SUM_TOLERANCE = 1e-6
@@ -218,7 +218,7 @@ def _distribution(p, name, axis):
     total = p.sum(axis=axis, dtype=np.float64)  # float64: the check should not fail on float32 rounding
     off = np.abs(total - 1) > SUM_TOLERANCE
     if np.any(off):
-        index = tuple(int(i) for i in np.argwhere(off)[0])
+        index = first_index(off)
         where = f" at index {index}" if index else ""
         raise ValueError(
             f"{name} must sum to 1 along axis {axis} (within {SUM_TOLERANCE:g}); "

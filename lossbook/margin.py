@@ -22,6 +22,7 @@ from ._checks import (
     check_scalar_in,
     check_signs,
     class_weight,
+    first_index,
     float_arrays,
     loss_arrays,
 )
@@ -571,7 +572,7 @@ def _label_sets(target, n_classes):
     listed = np.logical_and.accumulate(target >= 0, axis=-1)  # True up to the first -1, False after it
     counts = np.sum((target[..., None] == np.arange(n_classes)) & listed[..., None], axis=-2)
     if np.any(counts > 1):
-        *row, c = (int(i) for i in np.argwhere(counts > 1)[0])
+        *row, c = first_index(counts > 1)
         k = counts[(*row, c)]
         raise ValueError(
             f"target must list each class at most once before the first -1; got class {c} listed {k} times"

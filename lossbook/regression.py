@@ -15,7 +15,7 @@ import math
 
 import numpy as np
 
-from ._checks import as_float_array, check_array_in, check_positive, check_scalar_in, loss_arrays
+from ._checks import as_float_array, check_array_in, check_positive, check_scalar_in, first_index, loss_arrays
 from ._reduction import check_reduction, reduce, reduce_grad
 
 _LOG2 = math.log(2)  # a Python float: unlike np.log(2), it keeps float32 arrays float32
@@ -443,7 +443,7 @@ def _ratio_arrays(input, target, loss):
     input, target = loss_arrays(input, target)
     zero = target == 0
     if np.any(zero):
-        index = tuple(int(i) for i in np.argwhere(zero)[0])
+        index = first_index(zero)
         raise ValueError(
             f"target must be nonzero for {loss}; got {target[index].item()!r} at index {index}. "
             f"{loss} is undefined at y = 0; drop those rows or use an absolute error such as l1_loss."

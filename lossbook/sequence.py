@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._checks import as_float_array, check_array_in, check_flag, check_int
+from ._checks import as_float_array, check_array_in, check_flag, check_int, first_index
 from ._reduction import check_reduction, reduce, reduce_grad
 from .classification import logsumexp
 
@@ -105,7 +105,7 @@ def _check_normalised(log_probs, input_lengths):
     in_use = np.arange(log_probs.shape[0])[:, None] < input_lengths  # (T, N); frames past T_n are ignored
     off = in_use & (np.abs(logsumexp(log_probs)) > LOG_NORM_TOLERANCE)  # nan passes, as everywhere
     if np.any(off):
-        t, n = (int(i) for i in np.argwhere(off)[0])
+        t, n = first_index(off)
         raise ValueError(f"log_probs must hold log-probabilities (logsumexp over the classes 0 within "
                          f"{LOG_NORM_TOLERANCE:g}); got {logsumexp(log_probs[t, n]).item():.6g} at (t, n) = "
                          f"({t}, {n}). Apply log_softmax over the classes first.")

@@ -32,6 +32,8 @@ from typing import Callable, NamedTuple
 
 import numpy as np
 
+from .._checks import first_index
+
 #: Phrases the tools and tests look for in a check's message.
 PASSED = "passed"
 NOT_WRITTEN = "not written yet"
@@ -395,20 +397,16 @@ def compare(got, expected, tol, names=None):
     rtol, atol = tol
     bad = ~np.isfinite(arr64) & np.isfinite(exp64)
     if bad.any():
-        index = _first(bad)
+        index = first_index(bad)
         return Mismatch("nonfinite", f"got {arr64[index]} where {exp64[index]:.10g} is right.", index=index)
     with np.errstate(invalid="ignore"):
         close = np.abs(arr64 - exp64) <= atol + rtol * np.abs(exp64)
         ok = np.where(np.isfinite(exp64), close, arr64 == exp64)  # an infinity must match exactly
         ok |= np.isnan(arr64) & np.isnan(exp64)
     if not ok.all():
-        index = _first(~ok)
+        index = first_index(~ok)
         return Mismatch("value", f"expected {exp64[index]:.10g}, got {arr64[index]:.10g}.", index=index)
     return None
-
-
-def _first(mask):
-    return tuple(int(i) for i in np.argwhere(mask)[0])
 
 
 def _kind(value):
