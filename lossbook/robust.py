@@ -61,7 +61,7 @@ import torch
 from torch import nn
 from torch.autograd.function import once_differentiable
 
-from ._checks import as_float_array, check_int, check_rng
+from ._checks import as_float_array, check_int, check_rng, first_index
 from ._reduction import check_reduction
 
 __all__ = [
@@ -288,7 +288,7 @@ def _drho_dalpha(t, alpha, xp, log_max):
 
 def _check_no_nan(arr, name):
     if np.any(np.isnan(arr)):
-        index = tuple(int(i) for i in np.argwhere(np.isnan(arr))[0])
+        index = first_index(np.isnan(arr))
         raise ValueError(f"{name} must not contain NaN; got nan at index {index}.")
     return arr
 
@@ -296,7 +296,7 @@ def _check_no_nan(arr, name):
 def _check_alpha(alpha, *, likelihood=False):
     alpha = _check_no_nan(as_float_array(alpha, "alpha"), "alpha")
     if likelihood and np.any(alpha < 0):
-        index = tuple(int(i) for i in np.argwhere(alpha < 0)[0])
+        index = first_index(alpha < 0)
         raise ValueError(
             f"alpha must be >= 0 for the likelihood; got {alpha[index].item()!r} at index {index}. "
             "For alpha < 0, rho is bounded and exp(-rho) has no finite integral."
@@ -308,7 +308,7 @@ def _check_scale(scale):
     scale = as_float_array(scale, "scale")
     bad = ~(np.isfinite(scale) & (scale > 0))
     if np.any(bad):
-        index = tuple(int(i) for i in np.argwhere(bad)[0])
+        index = first_index(bad)
         raise ValueError(f"scale must be finite and > 0; got {scale[index].item()!r} at index {index}.")
     return scale
 
