@@ -136,6 +136,19 @@ def check_scalar_in(value, name, low, high, *, low_open=False, high_open=False):
     return float(value)
 
 
+def check_choice(value, name, allowed):
+    r"""Return ``value`` after checking it is one of the strings ``allowed``.
+
+    Examples:
+        >>> check_choice("min", "mode", ("min", "max"))
+        'min'
+    """
+    if not isinstance(value, str) or value not in allowed:
+        listed = ", ".join(repr(a) for a in allowed[:-1]) + " or " + repr(allowed[-1])
+        raise ValueError(f"{name} must be one of {listed}; got {value!r}.")
+    return value
+
+
 def first_index(mask):
     r"""The index tuple of the first ``True`` element of ``mask`` (C order), for error messages.
 

@@ -49,7 +49,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from . import data as _data
-from ._checks import check_int, check_positive, check_rng
+from ._checks import check_choice, check_int, check_positive, check_rng
 from ._reduction import check_reduction
 
 #: The variants of the stage loop: the full method and its two ablations.
@@ -68,13 +68,6 @@ def _check_theta(theta):
         raise ValueError(f"theta must be a 1-d tensor of length 4 * M with M >= 1 "
                          f"(slopes and intercepts of t and tau); got shape {tuple(theta.shape)}.")
     return theta
-
-
-def _check_choice(value, name, choices):
-    if value not in choices:
-        allowed = ", ".join(repr(c) for c in choices)
-        raise ValueError(f"{name} must be one of {allowed}; got {value!r}.")
-    return value
 
 
 def _check_sigma(sigma):
@@ -97,6 +90,11 @@ def _check_cosine_target(cosine, target):
     if target.numel() and (target.min() < 0 or target.max() >= cosine.shape[1]):
         raise ValueError(f"target must contain class indices in [0, {cosine.shape[1]}); "
                          f"got values from {target.min().item()} to {target.max().item()}.")
+
+
+def _reduce(loss, reduction):
+    r"""A checked ``reduction`` applied to a tensor of per-sample losses."""
+    return {"mean": torch.mean, "sum": torch.sum, "none": lambda v: v}[reduction](loss)
 
 
 # --------------------------------------------------------------------------- the search space
@@ -350,8 +348,7 @@ def amlfs_loss(cosine, target, theta, *, scale=10.0, reduction="mean"):
     _check_cosine_target(cosine, target)
     scale = check_positive(scale, "scale")
     reduction = check_reduction(reduction)
-    loss = _amlfs_values(cosine, target, _Pieces.of(theta, cosine), scale)
-    return {"mean": torch.mean, "sum": torch.sum, "none": lambda v: v}[reduction](loss)
+    return _reduce(_amlfs_values(cosine, target, _Pieces.of(theta, cosine), scale), reduction)
 
 
 def gradient_weight(p, slope, intercept):
@@ -432,8 +429,7 @@ def generalized_cross_entropy(logits, target, *, q=0.7, reduction="mean"):
         raise ValueError(f"q must be in (0, 1]; got {q!r}.")
     reduction = check_reduction(reduction)
     log_p = torch.log_softmax(logits, dim=1).gather(1, target[:, None])[:, 0]
-    loss = -torch.expm1(q * log_p) / q  # 1 - p^q without cancellation for small q
-    return {"mean": torch.mean, "sum": torch.sum, "none": lambda v: v}[reduction](loss)
+    return _reduce(-torch.expm1(q * log_p) / q, reduction)  # 1 - p^q without cancellation for small q
 
 
 # --------------------------------------------------------------------------- the model
@@ -698,8 +694,7 @@ def noisy_digits(noise_rate, *, rng, device="cpu"):
         ``(split, flipped)``: a :class:`Split` of float32/int64 tensors and the
         boolean mask of flipped training labels.
     """
-    check_rng(rng)
-    d = _data.digits(rng=rng, dtype=np.float32)
+    d = _data.digits(rng=rng, dtype=np.float32)  # checks rng
     noisy, flipped = _data.symmetric_label_noise(d.y_train, noise_rate, n_classes=10, rng=rng)
     arrays = (d.x_train, noisy, d.x_val, d.y_val, d.x_test, d.y_test)
     return Split(*(torch.as_tensor(a, device=device) for a in arrays)), flipped
@@ -791,7 +786,7 @@ def amlfs_search(data, *, n_stages, n_copies=4, sigma=0.2, n_intervals=2, mu_lr=
     n_stages = check_int(n_stages, "n_stages", minimum=1)
     n_copies = check_int(n_copies, "n_copies", minimum=2)
     sigma, mu_lr = _check_sigma(sigma), check_positive(mu_lr, "mu_lr")
-    variant = _check_choice(variant, "variant", VARIANTS)
+    variant = check_choice(variant, "variant", VARIANTS)
     _check_split(data)
     rng = np.random.default_rng(check_int(seed, "seed", minimum=0))
     state = controller_init(identity_theta(n_intervals))

@@ -25,7 +25,7 @@ import numbers
 import numpy as np
 
 from ._checks import as_float_array, as_index_array, check_array_in, check_int, check_positive, check_rng
-from ._checks import check_same_shape
+from ._checks import check_choice, check_same_shape
 from .classification import log_softmax, sigmoid, softmax
 
 __all__ = ["Linear", "ReLU", "Sigmoid", "Tanh", "MLP", "softmax_cross_entropy", "mse", "check_gradient"]
@@ -35,14 +35,6 @@ ACTIVATIONS = ("relu", "sigmoid", "tanh")
 
 #: Standard deviation of ``init="normal"`` when no ``scale`` is given (the small random numbers of early nets).
 NORMAL_SCALE = 0.01
-
-
-def _one_of(value, name, allowed):
-    r"""Return ``value`` after checking it is one of the strings ``allowed``."""
-    if not isinstance(value, str) or value not in allowed:
-        listed = ", ".join(repr(a) for a in allowed[:-1]) + " or " + repr(allowed[-1])
-        raise ValueError(f"{name} must be one of {listed}; got {value!r}.")
-    return value
 
 
 def _float_dtype(dtype):
@@ -176,7 +168,7 @@ class Linear:
 
 def _init_std(n_in, n_out, init, scale):
     r"""The standard deviation :math:`\sigma` of the initial weights (see :class:`Linear`)."""
-    init = _one_of(init, "init", INITS)
+    init = check_choice(init, "init", INITS)
     if init == "normal":
         return NORMAL_SCALE if scale is None else check_positive(scale, "scale")
     if scale is not None:
@@ -318,7 +310,7 @@ class MLP:
 
     def __init__(self, sizes, *, activation="relu", rng, init=None, scale=None, dtype=np.float64):
         sizes = _check_sizes(sizes)
-        activation = _one_of(activation, "activation", ACTIVATIONS)
+        activation = check_choice(activation, "activation", ACTIVATIONS)
         init = ("he" if activation == "relu" else "xavier") if init is None else init
         self.layers = []
         for n_in, n_out in zip(sizes[:-1], sizes[1:]):

@@ -25,7 +25,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from ._checks import as_float_array, check_int, check_positive
+from ._checks import as_float_array, check_choice, check_int, check_positive
 
 ACTIVATIONS = {"sigmoid": nn.Sigmoid, "tanh": nn.Tanh, "relu": nn.ReLU, "linear": nn.Identity}
 INITS = ("normal", "xavier", "he")
@@ -33,13 +33,6 @@ LOSSES = ("mse", "ce")
 
 
 # --------------------------------------------------------------------------- checks
-
-
-def _check_choice(value, name, choices):
-    if value not in choices:
-        allowed = ", ".join(repr(c) for c in choices)
-        raise ValueError(f"{name} must be one of {allowed}; got {value!r}.")
-    return value
 
 
 def _generator(seed):
@@ -282,8 +275,8 @@ def deep_mlp(
     width = check_int(width, "width", minimum=1)
     in_features = width if in_features is None else check_int(in_features, "in_features", minimum=1)
     out_features = width if out_features is None else check_int(out_features, "out_features", minimum=1)
-    _check_choice(activation, "activation", tuple(ACTIVATIONS))
-    _check_choice(init, "init", INITS)
+    check_choice(activation, "activation", tuple(ACTIVATIONS))
+    check_choice(init, "init", INITS)
     if init != "normal" and std is not None:
         raise ValueError(f"std must be None unless init='normal'; got std={std!r} with init={init!r}.")
     std = 1.0 if std is None else check_positive(std, "std")
@@ -339,7 +332,7 @@ def layer_gradient_norms(model, x, y, *, loss="mse"):
         >>> layer_gradient_norms(model, torch.ones(3, 4), torch.zeros(3, 4)).shape
         (3,)
     """
-    _check_choice(loss, "loss", LOSSES)
+    check_choice(loss, "loss", LOSSES)
     weights = [m.weight for m in model.modules() if isinstance(m, nn.Linear)]
     if not weights:
         raise ValueError(f"model must contain nn.Linear layers; got {type(model).__name__} without any.")
@@ -448,7 +441,7 @@ def simple_rnn_gradient(T, *, weight_scale, hidden=32, activation="linear", seed
     T = check_int(T, "T", minimum=1)
     weight_scale = check_positive(weight_scale, "weight_scale")
     hidden = check_int(hidden, "hidden", minimum=1)
-    phi = {"linear": lambda a: a, "tanh": torch.tanh}[_check_choice(activation, "activation", ("linear", "tanh"))]
+    phi = {"linear": lambda a: a, "tanh": torch.tanh}[check_choice(activation, "activation", ("linear", "tanh"))]
     g = _generator(seed)
     Q, _ = torch.linalg.qr(torch.randn(hidden, hidden, generator=g, dtype=torch.float64))
     W = weight_scale * Q

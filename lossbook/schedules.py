@@ -42,7 +42,7 @@ from typing import Callable, NamedTuple
 
 import numpy as np
 
-from ._checks import check_flag, check_int, check_positive, check_scalar_in
+from ._checks import check_choice, check_flag, check_int, check_positive, check_scalar_in
 
 __all__ = [
     "constant", "step_decay", "multi_step", "exponential", "cosine_annealing",
@@ -56,13 +56,6 @@ __all__ = [
 def _check_step(step):
     r"""The step a schedule is evaluated at: an integer >= 0 (torch's ``last_epoch``)."""
     return check_int(step, "step", minimum=0)
-
-
-def _check_choice(value, name, allowed):
-    if not isinstance(value, str) or value not in allowed:
-        listed = ", ".join(repr(a) for a in allowed[:-1]) + " or " + repr(allowed[-1])
-        raise ValueError(f"{name} must be one of {listed}; got {value!r}.")
-    return value
 
 
 def _check_eta_min(eta_min, lr):
@@ -480,6 +473,23 @@ def _one_cycle_step(step, total_steps):
     return step
 
 
+def _check_cycle(total_steps, pct_start, anneal_strategy):
+    r"""The arguments that :func:`one_cycle` and :func:`one_cycle_momentum` share, checked."""
+    return (check_int(total_steps, "total_steps", minimum=2),
+            check_scalar_in(pct_start, "pct_start", 0.0, 1.0, low_open=True, high_open=True),
+            check_choice(anneal_strategy, "anneal_strategy", ("cos", "linear")))
+
+
+def _one_cycle_schedule(levels, total_steps, pct_start, strategy, three_phase):
+    r"""``value_at(step)``: ``levels`` (start, peak, end) interpolated along the one-cycle phases."""
+    phases = _one_cycle_phases(total_steps, pct_start, check_flag(three_phase, "three_phase"))
+
+    def value_at(step):
+        return _one_cycle_at(_one_cycle_step(step, total_steps), phases, levels, strategy)
+
+    return value_at
+
+
 def one_cycle(max_lr, *, total_steps, pct_start=0.3, anneal_strategy="cos", div_factor=25.0,
               final_div_factor=1e4, three_phase=False):
     r"""The one-cycle policy (원사이클), ``torch.optim.lr_scheduler.OneCycleLR``.
@@ -530,19 +540,12 @@ def one_cycle(max_lr, *, total_steps, pct_start=0.3, anneal_strategy="cos", div_
         [0.04, 0.52, 1.0]
     """
     max_lr = check_positive(max_lr, "max_lr")
-    total_steps = check_int(total_steps, "total_steps", minimum=2)
-    pct_start = check_scalar_in(pct_start, "pct_start", 0.0, 1.0, low_open=True, high_open=True)
-    strategy = _check_choice(anneal_strategy, "anneal_strategy", ("cos", "linear"))
+    total_steps, pct_start, strategy = _check_cycle(total_steps, pct_start, anneal_strategy)
     div_factor = check_positive(div_factor, "div_factor")
     final_div_factor = check_positive(final_div_factor, "final_div_factor")
-    phases = _one_cycle_phases(total_steps, pct_start, check_flag(three_phase, "three_phase"))
     start = max_lr / div_factor
     levels = {"start": start, "peak": max_lr, "end": start / final_div_factor}
-
-    def lr_at(step):
-        return _one_cycle_at(_one_cycle_step(step, total_steps), phases, levels, strategy)
-
-    return lr_at
+    return _one_cycle_schedule(levels, total_steps, pct_start, strategy, three_phase)
 
 
 def one_cycle_momentum(*, total_steps, pct_start=0.3, anneal_strategy="cos", base_momentum=0.85,
@@ -573,20 +576,13 @@ def one_cycle_momentum(*, total_steps, pct_start=0.3, anneal_strategy="cos", bas
         >>> [m_at(t) for t in (0, 2, 4)]
         [1.0, 0.75, 0.5]
     """
-    total_steps = check_int(total_steps, "total_steps", minimum=2)
-    pct_start = check_scalar_in(pct_start, "pct_start", 0.0, 1.0, low_open=True, high_open=True)
-    strategy = _check_choice(anneal_strategy, "anneal_strategy", ("cos", "linear"))
+    total_steps, pct_start, strategy = _check_cycle(total_steps, pct_start, anneal_strategy)
     base = check_scalar_in(base_momentum, "base_momentum", 0.0, 1.0)
     peak = check_scalar_in(max_momentum, "max_momentum", base, 1.0)
-    phases = _one_cycle_phases(total_steps, pct_start, check_flag(three_phase, "three_phase"))
     # momentum runs against the rate: "start"/"end" levels are high, "peak" is low;
     # in the three-phase variant the last phase stays at max_momentum, as in torch.
     levels = {"start": peak, "peak": base, "end": peak}
-
-    def momentum_at(step):
-        return _one_cycle_at(_one_cycle_step(step, total_steps), phases, levels, strategy)
-
-    return momentum_at
+    return _one_cycle_schedule(levels, total_steps, pct_start, strategy, three_phase)
 
 
 def values(lr_at, n):
@@ -721,11 +717,11 @@ def reduce_on_plateau(lr, *, mode="min", factor=0.1, patience=10, threshold=1e-4
         [1.0, 1.0, 1.0, 0.5, 0.5]
     """
     lr = check_positive(lr, "lr")
-    mode = _check_choice(mode, "mode", ("min", "max"))
+    mode = check_choice(mode, "mode", ("min", "max"))
     factor = check_scalar_in(factor, "factor", 0.0, 1.0, low_open=True, high_open=True)
     patience = check_int(patience, "patience", minimum=0)
     threshold = check_scalar_in(threshold, "threshold", 0.0, math.inf, high_open=True)
-    is_better = _improvement_test(mode, threshold, _check_choice(threshold_mode, "threshold_mode", ("rel", "abs")))
+    is_better = _improvement_test(mode, threshold, check_choice(threshold_mode, "threshold_mode", ("rel", "abs")))
     cooldown = check_int(cooldown, "cooldown", minimum=0)
     min_lr = check_scalar_in(min_lr, "min_lr", 0.0, lr)
     eps = check_scalar_in(eps, "eps", 0.0, math.inf, high_open=True)

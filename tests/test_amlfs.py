@@ -386,7 +386,7 @@ def test_search_variants(split):
     (dict(sigma=0.0), ValueError, "sigma must be a finite number > 0; got 0.0."),
     (dict(n_intervals=0), ValueError, "n_intervals must be an integer >= 1; got 0."),
     (dict(n_stages=0), ValueError, "n_stages must be an integer >= 1; got 0."),
-    (dict(variant="greedy"), ValueError, "variant must be one of 'amlfs', 'no_reinforce', 'sigma0'; got 'greedy'."),
+    (dict(variant="greedy"), ValueError, "variant must be one of 'amlfs', 'no_reinforce' or 'sigma0'; got 'greedy'."),
 ])
 def test_search_checks_its_arguments(split, kw, error, message):
     with pytest.raises(error, match=message):

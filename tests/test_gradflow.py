@@ -211,9 +211,9 @@ def test_deep_mlp_init_has_the_formula_std(init, options, expected_std):
         (
             {"depth": 3, "activation": "selu"},
             ValueError,
-            r"activation must be one of 'sigmoid', 'tanh', 'relu', 'linear'; got 'selu'\.",
+            r"activation must be one of 'sigmoid', 'tanh', 'relu' or 'linear'; got 'selu'\.",
         ),
-        ({"depth": 3, "init": "kaiming"}, ValueError, r"init must be one of 'normal', 'xavier', 'he'; got 'kaiming'\."),
+        ({"depth": 3, "init": "kaiming"}, ValueError, r"init must be one of 'normal', 'xavier' or 'he'; got 'kaiming'\."),
         (
             {"depth": 3, "init": "he", "std": 0.1},
             ValueError,
@@ -351,7 +351,7 @@ def test_activation_stats_of_a_plain_sequential():
 
 def test_measurement_errors(batch):
     model = gf.deep_mlp(2)
-    with pytest.raises(ValueError, match=r"loss must be one of 'mse', 'ce'; got 'mae'\."):
+    with pytest.raises(ValueError, match=r"loss must be one of 'mse' or 'ce'; got 'mae'\."):
         gf.layer_gradient_norms(model, *batch, loss="mae")
     message = r"y must have the model output's shape; got \(256,\) and output \(256, 64\)\."
     with pytest.raises(ValueError, match=message):
@@ -393,7 +393,7 @@ def test_rnn_gradient_is_seeded_and_errors():
         gf.simple_rnn_gradient(0, weight_scale=1.0)
     with pytest.raises(ValueError, match=r"weight_scale must be a finite number > 0; got 0\.0\."):
         gf.simple_rnn_gradient(5, weight_scale=0.0)
-    with pytest.raises(ValueError, match=r"activation must be one of 'linear', 'tanh'; got 'relu'\."):
+    with pytest.raises(ValueError, match=r"activation must be one of 'linear' or 'tanh'; got 'relu'\."):
         gf.simple_rnn_gradient(5, weight_scale=1.0, activation="relu")
 
 
